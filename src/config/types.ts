@@ -1,0 +1,57 @@
+/**
+ * The validated configuration (contracts.md §2), as the rest of the program sees it.
+ * src/config/load.ts turns the TOML file into this; every [sync] key is resolved per pair.
+ */
+import type { DriveRef } from '../remote/types.js';
+
+export interface SyncOptions {
+  /** @default 50 */
+  maxDeletePercent: number;
+  /** @default 1000 */
+  maxDeleteCount: number;
+  /** @default 60 */
+  remotePollSeconds: number;
+  /** @default 500 */
+  localQuietMs: number;
+  /** gitignore-style patterns, added to the root's .lwsyncignore. @default [] */
+  ignore: string[];
+}
+
+export interface PairConfig extends SyncOptions {
+  name: string;
+  /** Absolute local path. */
+  local: string;
+  /** The `drive` string as written ("me", "user:…", "sharedrive:…", "group:…"). */
+  driveSpec: string;
+  drive: DriveRef;
+  /** Folder inside the drive, normalised: leading "/", no trailing "/" except for the root "/". */
+  remotePath: string;
+}
+
+export interface AuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** @default "file" */
+  scope: string;
+}
+
+export interface ApiConfig {
+  /** @default "https://www.worksapis.com/v1.0" */
+  baseUrl: string;
+  /** @default "https://auth.worksmobile.com/oauth2/v2.0" */
+  authUrl: string;
+  /** Requests per minute per API operation. @default 240 */
+  rateLimitPerMinute: number;
+  /** Concurrent requests per host. @default 5 */
+  concurrency: number;
+}
+
+export interface Config {
+  /** Absolute path of the file it was read from. */
+  file: string;
+  stateDir: string;
+  auth: AuthConfig;
+  api: ApiConfig;
+  sync: SyncOptions;
+  pairs: PairConfig[];
+}

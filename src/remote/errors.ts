@@ -1,0 +1,47 @@
+/**
+ * Error classes of lineworks-drive-api.md §7 ("What each class means for a sync client").
+ * Every failure of a Remote call surfaces as a RemoteError carrying one of these classes.
+ */
+export type ErrorClass =
+  | 'rate-limited'
+  | 'long-running'
+  | 'transient'
+  | 'auth'
+  | 'exists'
+  | 'not-found'
+  | 'locked'
+  | 'quota'
+  | 'rejected-content'
+  | 'rejected-name'
+  | 'permission'
+  | 'bad-request'
+  | 'unknown';
+
+export class RemoteError extends Error {
+  override readonly name = 'RemoteError';
+  constructor(
+    readonly errorClass: ErrorClass,
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The refresh token was refused: a new `login` is needed (exit code 78, contracts.md §1). */
+export class LoginRequiredError extends Error {
+  override readonly name = 'LoginRequiredError';
+}
+
+/** The remote could not be reached at all (exit code 75, contracts.md §1). */
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+}
+
+/** Classes that will not succeed by retrying the same request (report per file, skip). */
+export const PERMANENT_CLASSES: ReadonlySet<ErrorClass> = new Set([
+  'rejected-content',
+  'rejected-name',
+  'bad-request',
+]);
