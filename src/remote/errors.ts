@@ -24,10 +24,32 @@ export class RemoteError extends Error {
     message: string,
     readonly status?: number,
     readonly code?: string,
+    details?: RemoteErrorDetails,
   ) {
     super(message);
+    if (details?.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details?.networkCode !== undefined) this.networkCode = details.networkCode;
+    if (details?.unreachable) this.unreachable = true;
   }
+  /** The server's own wait (`rateLimit-reset` / `Retry-After`, reference §8), when it sent one. */
+  readonly retryAfterMs?: number;
+  /** Node's error code (ECONNRESET, …) when no HTTP answer arrived. */
+  readonly networkCode?: string;
+  /** True when the host could not be connected to at all (refused, DNS, unreachable). */
+  readonly unreachable?: boolean;
 }
+
+export interface RemoteErrorDetails {
+  retryAfterMs?: number;
+  networkCode?: string;
+  unreachable?: boolean;
+}
+
+/**
+ * `code` of the RemoteError (class 'unknown') thrown when the server has no route for a move or
+ * rename and no honest fallback exists (a file rename: see src/remote/move.ts).
+ */
+export const UNSUPPORTED_CODE = 'UNSUPPORTED_BY_SERVER';
 
 /** The refresh token was refused: a new `login` is needed (exit code 78, contracts.md §1). */
 export class LoginRequiredError extends Error {
