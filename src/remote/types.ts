@@ -68,6 +68,12 @@ export interface UploadOptions {
 }
 
 export interface DownloadOptions {
+  /**
+   * Continue from the bytes already in `destPath` (a download broken in an earlier run), with
+   * `Range`; only safe when the caller knows they came from the same remote version.
+   * @default false (destPath is truncated first)
+   */
+  resume?: boolean;
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }

@@ -1,0 +1,207 @@
+/**
+ * Resumable, streamed uploads (reference §5, seed 004).
+ *
+ * Step 1 creates the upload URL with `resume:true`; the server answers the session it holds for
+ * this parent, name and size, and how many bytes it already has (`offset`). The session goes to
+ * `onSession` before any byte is sent. Step 2 PUTs the raw bytes from that offset, read from disk
+ * as a stream (`Content-Range: bytes first-last/total` when resuming), with no redirect following
+ * and a stall watchdog instead of a timeout. After a broken connection the server is asked for its
+ * offset again and the upload continues from there. An offset is trusted only for a session this
+ * upload created or a persisted session whose file (name, size, mtime) is unchanged; any other
+ * session with bytes in it is replaced by a fresh one (`resume:false`), since its bytes may belong
+ * to an older version of the file. An expired upload URL (404) starts over.
+ *
+ * The local file is checked (size, mtime) before and after sending: a file that changed fails the
+ * call with class 'transient' and code LOCAL_CHANGED; the next attempt starts a new session.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { DriveApi} from './api.js';
+import { findByName } from './api.js';
+import { RemoteError } from './errors.js';
+import { abortError, type Transport } from './transport.js';
+import type { RemoteEntry, UploadOptions, UploadSession } from './types.js';
+import { meter, watch } from './watchdog.js';
+import { readFile, toEntry, toRfc3339 } from './wire.js';
+
+export interface UploadContext {
+  api: DriveApi;
+  transport: Transport;
+  /** A transfer with no progress for this long is cut and resumed. */
+  stallMs: number;
+}
+
+interface LocalState {
+  size: number;
+  mtimeMs: number;
+}
+
+async function localState(path: string): Promise<LocalState> {
+  const st = await stat(path);
+  if (!st.isFile()) throw new RemoteError('bad-request', `not a regular file: ${path}`);
+  return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+async function assertUnchanged(path: string, before: LocalState): Promise<void> {
+  let now: LocalState | null = null;
+  try {
+    now = await localState(path);
+  } catch {
+    now = null;
+  }
+  if (!now || now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
+    throw new RemoteError(
+      'transient',
+      `the local file changed while it was being uploaded (${path}); the upload starts again on the next attempt`,
+      undefined,
+      'LOCAL_CHANGED',
+    );
+  }
+}
+
+/** Bounded restarts for an expired URL or an untrusted session, so a confused server cannot loop us. */
+const MAX_RESTARTS = 5;
+
+export async function upload(
+  ctx: UploadContext,
+  localPath: string,
+  parentKey: string | null,
+  name: string,
+  opts: UploadOptions = {},
+): Promise<RemoteEntry> {
+  const { api, transport } = ctx;
+  const log = transport.logger;
+  const before = await localState(localPath);
+  const mtimeMs = opts.mtimeMs ?? before.mtimeMs;
+  const modifiedTime = toRfc3339(mtimeMs);
+  const matches = (s: UploadSession | null | undefined): s is UploadSession =>
+    !!s &&
+    s.parentKey === parentKey &&
+    s.name === name &&
+    s.size === before.size &&
+    s.mtimeMs === before.mtimeMs;
+  let known: UploadSession | null = matches(opts.session) ? opts.session : null;
+  let fresh = false;
+  let restarts = 0;
+  let mayHaveCompleted = false;
+  const retry = transport.retrier('upload', opts.signal);
+
+  /** After an answer was lost with every byte sent: the finished file, if the server has it. */
+  const findFinished = async (): Promise<RemoteEntry | undefined> => {
+    const f = findByName(await api.listAll(parentKey), name);
+    if (!f || f.fileType === 'FOLDER' || Number(f.fileSize ?? 0) !== before.size) return undefined;
+    const e = toEntry(f);
+    return Math.abs(e.updateDate - mtimeMs) < 1000 ? e : undefined;
+  };
+
+  for (;;) {
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    await assertUnchanged(localPath, before);
+
+    let created: { uploadUrl: string; offset: number };
+    try {
+      created = await api.createUploadUrl(
+        parentKey,
+        {
+          fileName: name,
+          fileSize: before.size,
+          modifiedTime,
+          overwrite: opts.overwrite ?? false,
+          resume: !fresh,
+        },
+        opts.signal,
+      );
+    } catch (err) {
+      if (mayHaveCompleted && err instanceof RemoteError && err.errorClass === 'exists') {
+        const done = await findFinished();
+        if (done) return done;
+      }
+      throw err;
+    }
+    const ours = known !== null && known.uploadUrl === created.uploadUrl;
+    if (created.offset > 0 && (!ours || created.offset >= before.size)) {
+      if (++restarts > MAX_RESTARTS)
+        throw new RemoteError('transient', 'upload: the server keeps an unusable session');
+      log.info(
+        { op: 'upload', offset: created.offset },
+        'upload: a session of another version exists: starting fresh',
+      );
+      fresh = true;
+      known = null;
+      continue;
+    }
+    fresh = false;
+    const session: UploadSession = {
+      uploadUrl: created.uploadUrl,
+      offset: created.offset,
+      size: before.size,
+      mtimeMs: before.mtimeMs,
+      parentKey,
+      name,
+      createdAt: ours && known ? known.createdAt : Date.now(),
+    };
+    known = session;
+    opts.onSession?.(session);
+
+    const remaining = before.size - session.offset;
+    let sent = 0;
+    const w = watch(ctx.stallMs, opts.signal);
+    const token = await transport.token({});
+    try {
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(remaining),
+      };
+      if (session.offset > 0)
+        headers['Content-Range'] = `bytes ${session.offset}-${before.size - 1}/${before.size}`;
+      const body =
+        remaining === 0
+          ? Buffer.alloc(0)
+          : createReadStream(localPath, { start: session.offset, highWaterMark: 1 << 20 }).pipe(
+              meter(w, (n) => {
+                sent = n;
+                opts.onProgress?.({ bytesDone: session.offset + n, bytesTotal: before.size });
+              }),
+            );
+      const res = await transport.send(
+        {
+          op: 'upload',
+          method: 'PUT',
+          url: session.uploadUrl,
+          data: body,
+          headers,
+          expect: [201, 200],
+          signal: w.signal,
+        },
+        token,
+      );
+      w.stop();
+      await assertUnchanged(localPath, before);
+      return toEntry(readFile(res.data));
+    } catch (err) {
+      w.stop();
+      if (opts.signal?.aborted) throw abortError(opts.signal);
+      await assertUnchanged(localPath, before);
+      if (!(err instanceof RemoteError)) throw err;
+      if (sent >= remaining) mayHaveCompleted = true;
+      log.info(
+        { op: 'upload', offset: session.offset, sent, stalled: w.stalled, err },
+        'upload: the transfer broke: asking the server for its offset',
+      );
+      if (err.status === 404 || err.status === 410) {
+        if (++restarts > MAX_RESTARTS) throw err;
+        known = null;
+        continue;
+      }
+      if (err.status === 416) {
+        await retry.next(new RemoteError('transient', err.message, 416, err.code), token);
+        continue;
+      }
+      await retry.next(err, token);
+      if (mayHaveCompleted && retry.ambiguous) {
+        const done = await findFinished();
+        if (done) return done;
+      }
+    }
+  }
+}
