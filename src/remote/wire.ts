@@ -28,7 +28,7 @@ export function parseRfc3339(value: string): number {
   const m = RFC3339.exec(value.trim());
   if (!m) return Date.parse(value);
   const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m;
-  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  const ms = frac ? Number(`${frac}00`.slice(0, 3)) : 0;
   let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   if (!z && sign) {
     const off = (Number(oh) * 60 + Number(om)) * 60_000;
