@@ -1,0 +1,233 @@
+/**
+ * Transfer bench of the Drive client (src/remote) against a spawned emulator:
+ *   1. a 1 GiB upload with the connection dropped twice (fault `upload`, dropAfterBytes);
+ *   2. a 1 GiB download with the connection dropped twice (fault `download-content`);
+ *   3. a 2 GiB upload, for its peak RSS (target < 150 MB).
+ * Each phase runs in its own process so its peak RSS (process.resourceUsage().maxRSS) is its own.
+ * Checks identical sha256 on both sides and prints the resumed ranges.
+ *
+ * Run (after `npm run build`, which the emulator command needs):
+ *   node --import tsx bench/remote-transfer.ts [--mib 1024] [--big-mib 2048]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import axios from 'axios';
+import { createLogger } from '../src/log/logger.js';
+import { createSession } from '../src/remote/session.js';
+import type { UploadSession } from '../src/remote/types.js';
+
+interface Urls {
+  api: string;
+  auth: string;
+  storage: string;
+  admin: string;
+}
+
+const MiB = 1 << 20;
+const self = fileURLToPath(import.meta.url);
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : dflt;
+}
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(path, { highWaterMark: 4 * MiB })
+      .on('data', (c) => h.update(c))
+      .on('end', () => resolve(h.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+function makeFile(path: string, mib: number): void {
+  const block = randomBytes(MiB);
+  const fd = openSync(path, 'w');
+  for (let i = 0; i < mib; i++) {
+    block.writeUInt32LE(i, 0);
+    writeSync(fd, block);
+  }
+  closeSync(fd);
+}
+
+async function login(urls: Urls, tokenFile: string): Promise<void> {
+  const session = openSession(urls, tokenFile);
+  const redirect = 'http://127.0.0.1:9/callback';
+  const res = await axios.get(session.authorizeUrl(redirect, 'bench'), {
+    maxRedirects: 0,
+    validateStatus: () => true,
+  });
+  const code = new URL(String(res.headers['location'])).searchParams.get('code');
+  if (!code) throw new Error(`authorize answered ${res.status} without a code`);
+  await session.exchangeCode(code, redirect);
+  session.close();
+}
+
+function openSession(urls: Urls, tokenFile: string) {
+  return createSession({
+    apiBaseUrl: urls.api,
+    authUrl: urls.auth,
+    clientId: 'emulator-client',
+    clientSecret: 'emulator-secret',
+    scope: 'file',
+    tokenFile,
+    logger: createLogger({ level: 'warn' }),
+    rateLimitPerMinute: 0,
+    retry: { baseMs: 50, maxMs: 500 },
+  });
+}
+
+interface PhaseResult {
+  phase: string;
+  bytes: number;
+  seconds: number;
+  maxRssMB: number;
+  offsets: number[];
+  localSha: string;
+  remoteSha: string;
+  requests: { method: string; path: string; operation: string; status: number }[];
+}
+
+/** Runs inside a child process: one transfer, then prints its result as JSON. */
+async function phase(
+  name: string,
+  urls: Urls,
+  tokenFile: string,
+  file: string,
+  dropAfter: number,
+): Promise<void> {
+  const admin = axios.create({ baseURL: urls.admin + '/', validateStatus: () => true });
+  const session = openSession(urls, tokenFile);
+  const remote = session.remote({ kind: 'user', userId: 'me' });
+  await admin.delete('requests');
+  const offsets: number[] = [];
+  const t0 = Date.now();
+  let remoteSha = '';
+  let localSha = '';
+  let bytes = 0;
+  if (name.startsWith('upload')) {
+    if (dropAfter > 0)
+      await admin.post('faults', { operation: 'upload', times: 2, dropAfterBytes: dropAfter });
+    const entry = await remote.upload(file, null, name + '.bin', {
+      overwrite: true,
+      onSession: (s: UploadSession) => offsets.push(s.offset),
+    });
+    bytes = entry.size;
+    const tree = (await admin.get('tree', { params: { drive: 'me' } })).data as {
+      path: string;
+      sha256?: string;
+    }[];
+    remoteSha = tree.find((t) => t.path.replace(/^\//, '') === entry.path)?.sha256 ?? '';
+    localSha = await sha256(file);
+  } else {
+    const src = await remote.resolvePath('/upload-1.bin');
+    if (!src || src === 'root') throw new Error('upload-1.bin missing');
+    if (dropAfter > 0)
+      await admin.post('faults', { operation: 'download-content', times: 2, dropAfterBytes: dropAfter });
+    const entry = await remote.download(src.resourceKey, file);
+    bytes = entry.size;
+    const tree = (await admin.get('tree', { params: { drive: 'me' } })).data as {
+      path: string;
+      sha256?: string;
+    }[];
+    remoteSha = tree.find((t) => t.path.replace(/^\//, '') === 'upload-1.bin')?.sha256 ?? '';
+    localSha = await sha256(file);
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const requests = ((await admin.get('requests')).data as PhaseResult['requests']).filter((r) =>
+    ['upload', 'upload-url', 'download', 'download-content'].includes(r.operation),
+  );
+  session.close();
+  const result: PhaseResult = {
+    phase: name,
+    bytes,
+    seconds,
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    offsets,
+    localSha,
+    remoteSha,
+    requests,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function main(): Promise<void> {
+  const mib = Number(arg('--mib', '1024'));
+  const bigMib = Number(arg('--big-mib', '2048'));
+  const dir = mkdtempSync(join(tmpdir(), 'lwsync-bench-'));
+  const emu = spawn(
+    process.execPath,
+    ['bin/lineworks-sync.js', 'emulator', '--port', '0', '--data', join(dir, 'emu'), '--rate-limit', '0'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: emu.stdout }).once('line', resolve);
+      emu.once('exit', (c) => reject(new Error(`emulator exited (${c})`)));
+    });
+    const urls = JSON.parse(first) as Urls;
+    const tokenFile = join(dir, 'tokens.json');
+    await login(urls, tokenFile);
+
+    const up = join(dir, 'upload-1.bin');
+    const big = join(dir, 'upload-2.bin');
+    const down = join(dir, 'download-1.bin');
+    makeFile(up, mib);
+    const runs: [string, string, number][] = [
+      ['upload-1', up, Math.floor((mib * MiB) / 3)],
+      ['download-1', down, Math.floor((mib * MiB) / 3)],
+    ];
+    const results: PhaseResult[] = [];
+    for (const [name, file, drop] of runs) results.push(runPhase(name, urls, tokenFile, file, drop));
+    rmSync(down, { force: true });
+    makeFile(big, bigMib);
+    results.push(runPhase('upload-2', urls, tokenFile, big, 0));
+
+    for (const r of results) {
+      const ok = r.localSha !== '' && r.localSha === r.remoteSha;
+      console.log(
+        `${r.phase}: ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s ` +
+          `(${(r.bytes / MiB / r.seconds).toFixed(0)} MiB/s), peak RSS ${r.maxRssMB} MB, sha256 ${ok ? 'identical' : 'DIFFERENT'}`,
+      );
+      if (r.offsets.length) console.log(`  upload sessions started at offsets: ${r.offsets.join(', ')}`);
+      for (const q of r.requests)
+        console.log(`  ${q.status} ${q.method} ${q.operation} ${q.path.split('?')[0]}`);
+      if (!ok) process.exitCode = 1;
+    }
+  } finally {
+    emu.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runPhase(name: string, urls: Urls, tokenFile: string, file: string, drop: number): PhaseResult {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', self, '--phase', name, JSON.stringify(urls), tokenFile, file, String(drop)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MiB },
+  );
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`phase ${name} failed (${r.status}): ${r.stdout}`);
+  return JSON.parse(line) as PhaseResult;
+}
+
+const pi = process.argv.indexOf('--phase');
+if (pi >= 0) {
+  const [name, urls, tokenFile, file, drop] = process.argv.slice(pi + 1);
+  await phase(
+    name as string,
+    JSON.parse(urls as string) as Urls,
+    tokenFile as string,
+    file as string,
+    Number(drop),
+  );
+} else {
+  await main();
+}
