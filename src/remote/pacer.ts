@@ -74,8 +74,4 @@ export class Pacer {
     const hostQ = this.#hostQueue(host);
     return this.#opQueue(op).add(() => hostQ.add(fn));
   }
-
-  clear(): void {
-    for (const q of [...this.#ops.values(), ...this.#hosts.values()]) q.clear();
-  }
 }

@@ -166,7 +166,6 @@ export class Transport {
 
   close(): void {
     this.#closed = true;
-    this.#o.pacer.clear();
     this.#agents.http.destroy();
     this.#agents.https.destroy();
   }
@@ -186,6 +185,7 @@ export class Transport {
     const host = new URL(spec.url).host;
     const stats = this.#stat(spec.op);
     return this.#o.pacer.run(spec.op, host, async () => {
+      if (this.#closed) throw new RemoteError('unknown', 'the Drive session is closed');
       stats.requests++;
       let res: AxiosResponse;
       try {

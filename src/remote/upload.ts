@@ -14,9 +14,9 @@
  * The local file is checked (size, mtime) before and after sending: a file that changed fails the
  * call with class 'transient' and code LOCAL_CHANGED; the next attempt starts a new session.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { DriveApi} from './api.js';
+import type { DriveApi } from './api.js';
 import { findByName } from './api.js';
 import { RemoteError } from './errors.js';
 import { abortError, type Transport } from './transport.js';
@@ -145,6 +145,7 @@ export async function upload(
 
     const remaining = before.size - session.offset;
     let sent = 0;
+    let stream: ReadStream | null = null;
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
     try {
@@ -154,10 +155,15 @@ export async function upload(
       };
       if (session.offset > 0)
         headers['Content-Range'] = `bytes ${session.offset}-${before.size - 1}/${before.size}`;
-      const body =
+      const file =
         remaining === 0
+          ? null
+          : createReadStream(localPath, { start: session.offset, highWaterMark: 1 << 20 });
+      stream = file;
+      const body =
+        file === null
           ? Buffer.alloc(0)
-          : createReadStream(localPath, { start: session.offset, highWaterMark: 1 << 20 }).pipe(
+          : file.pipe(
               meter(w, (n) => {
                 sent = n;
                 opts.onProgress?.({ bytesDone: session.offset + n, bytesTotal: before.size });
@@ -176,10 +182,12 @@ export async function upload(
         token,
       );
       w.stop();
+      stream?.destroy();
       await assertUnchanged(localPath, before);
       return toEntry(readFile(res.data));
     } catch (err) {
       w.stop();
+      stream?.destroy();
       if (opts.signal?.aborted) throw abortError(opts.signal);
       await assertUnchanged(localPath, before);
       if (!(err instanceof RemoteError)) throw err;
