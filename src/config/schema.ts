@@ -1,0 +1,80 @@
+/**
+ * The TOML file's shape (contracts.md §2), key names exactly as users write them. Every table is
+ * strict: an unknown key is an error, so a typo never passes silently.
+ */
+import { z } from 'zod';
+import { DRIVE_EXPECTED, parseDrive } from './drive.js';
+import { normaliseRemotePath } from './paths.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** https, or http to a loopback host (the emulator). TLS is never turned off for the real service. */
+const serviceUrl = z.string().superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `expected an absolute URL, got ${JSON.stringify(s)}` });
+    return;
+  }
+  if (u.protocol === 'https:') return;
+  if (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.'))) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected an https:// URL (http:// only for a loopback host), got ${JSON.stringify(s)}`,
+  });
+});
+
+const positiveInt = z.number().int().positive();
+
+/** [sync] keys; also accepted on each [[pairs]] entry as overrides. */
+export const syncShape = {
+  max_delete_percent: z.number().min(0).max(100).optional(),
+  max_delete_count: z.number().int().min(0).optional(),
+  remote_poll_seconds: positiveInt.optional(),
+  local_quiet_ms: z.number().int().min(0).optional(),
+  ignore: z.array(z.string()).optional(),
+};
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+export const pairSchema = z.strictObject({
+  name: nonEmpty,
+  local: nonEmpty.refine((s) => s.startsWith('/'), {
+    message: 'expected an absolute path (starting with "/")',
+  }),
+  drive: z.string().superRefine((s, ctx) => {
+    if (!parseDrive(s))
+      ctx.addIssue({ code: 'custom', message: `${DRIVE_EXPECTED}, got ${JSON.stringify(s)}` });
+  }),
+  remote_path: z.string().superRefine((s, ctx) => {
+    if (normaliseRemotePath(s) === null)
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a folder path starting with "/" and without "..", got ${JSON.stringify(s)}`,
+      });
+  }),
+  ...syncShape,
+});
+
+export const fileSchema = z.strictObject({
+  state_dir: nonEmpty.optional(),
+  auth: z.strictObject({
+    client_id: nonEmpty,
+    client_secret: nonEmpty.optional(),
+    scope: nonEmpty.optional(),
+  }),
+  api: z
+    .strictObject({
+      base_url: serviceUrl.optional(),
+      auth_url: serviceUrl.optional(),
+      rate_limit_per_minute: z.number().int().min(0).optional(),
+      concurrency: positiveInt.optional(),
+    })
+    .optional(),
+  sync: z.strictObject(syncShape).optional(),
+  pairs: z.array(pairSchema).min(1, 'expected at least one [[pairs]] entry'),
+});
+
+export type ConfigFile = z.infer<typeof fileSchema>;
+export type PairFile = z.infer<typeof pairSchema>;
