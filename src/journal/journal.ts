@@ -1,0 +1,403 @@
+/**
+ * The journal: the only module that writes SQL (design.md "The shape"). One file per state
+ * directory, `<stateDir>/journal.db`, WAL with synchronous=FULL: a base row written after an action
+ * must survive a power cut, or the next run could read an old base as a local or remote change.
+ * Writers hold `<stateDir>/journal.lock` (lock.ts); `openReadOnly` takes no lock and works while
+ * the daemon runs.
+ */
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireLock } from './lock.js';
+import { migrate } from './migrate.js';
+import type {
+  BaseRow,
+  FileProblem,
+  FileProblemKind,
+  PairIdentity,
+  PairRecord,
+  PendingAction,
+  StoredUploadSession,
+} from './types.js';
+
+export const JOURNAL_FILE = 'journal.db';
+
+/** Result of comparing a configured pair with the journal's record of it. */
+export type PairCheck =
+  | { status: 'new' }
+  | { status: 'same'; record: PairRecord }
+  | { status: 'changed'; record: PairRecord; fields: (keyof PairIdentity)[] };
+
+type Row = Record<string, unknown>;
+
+const baseFromRow = (r: Row): BaseRow => ({
+  path: r.path as string,
+  kind: r.kind as BaseRow['kind'],
+  localSize: r.local_size_bytes as number,
+  localMtimeMs: r.local_mtime_ms as number,
+  localIno: r.local_ino as number,
+  localSha256: r.local_sha256 as string | null,
+  remoteKey: r.remote_key as string,
+  remoteUpdateMs: r.remote_update_ms as number,
+  remoteSize: r.remote_size_bytes as number,
+  remoteParentKey: r.remote_parent_key as string | null,
+});
+
+const pairFromRow = (r: Row): PairRecord => ({
+  name: r.name as string,
+  localRoot: r.local_root as string,
+  driveSpec: r.drive_spec as string,
+  remotePath: r.remote_path as string,
+  remoteFolderKey: r.remote_folder_key as string | null,
+  createdMs: r.created_ms as number,
+});
+
+const actionFromRow = (r: Row): PendingAction => ({
+  pair: r.pair as string,
+  path: r.path as string,
+  action: r.action as string,
+  attempts: r.attempts as number,
+  nextTryMs: r.next_try_ms as number,
+  lastError: r.last_error as string | null,
+  errorClass: r.error_class as string | null,
+  permanent: r.permanent === 1,
+});
+
+export class Journal {
+  readonly #db: Db;
+  readonly #release: (() => void) | null;
+  readonly readonly: boolean;
+  readonly #stmts = new Map<string, Statement>();
+
+  private constructor(db: Db, release: (() => void) | null, readonly: boolean) {
+    this.#db = db;
+    this.#release = release;
+    this.readonly = readonly;
+  }
+
+  /** Opens for writing: creates the dir and file, takes the lock, migrates. Throws JournalLockedError. */
+  static open(stateDir: string): Journal {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const release = acquireLock(stateDir);
+    try {
+      const db = new Database(join(stateDir, JOURNAL_FILE));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+      return new Journal(db, release, false);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Opens for `status`: no lock, no writes; null when the journal does not exist yet. */
+  static openReadOnly(stateDir: string): Journal | null {
+    let db: Db;
+    try {
+      db = new Database(join(stateDir, JOURNAL_FILE), { readonly: true, fileMustExist: true });
+    } catch (err) {
+      if (/unable to open|does not exist/i.test(String((err as Error).message))) return null;
+      throw err;
+    }
+    db.pragma('busy_timeout = 5000');
+    return new Journal(db, null, true);
+  }
+
+  close(): void {
+    this.#db.close();
+    this.#release?.();
+  }
+
+  /** Runs fn in one transaction (synchronous: better-sqlite3 transactions cannot be async). */
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  #stmt(sql: string): Statement {
+    let s = this.#stmts.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- pairs ----
+
+  getPair(name: string): PairRecord | null {
+    const r = this.#stmt('SELECT * FROM pairs WHERE name = ?').get(name) as Row | undefined;
+    return r ? pairFromRow(r) : null;
+  }
+
+  listPairs(): PairRecord[] {
+    return (this.#stmt('SELECT * FROM pairs ORDER BY name').all() as Row[]).map(pairFromRow);
+  }
+
+  /**
+   * Compares the configured pair with the journal. 'changed' means the journal's rows belong to
+   * another tree: the engine must refuse to run the pair until `--resync` (incidents.md unison #457,
+   * nextcloud #1433).
+   */
+  checkPair(id: PairIdentity): PairCheck {
+    const record = this.getPair(id.name);
+    if (!record) return { status: 'new' };
+    const fields = (['localRoot', 'driveSpec', 'remotePath'] as const).filter((k) => record[k] !== id[k]);
+    return fields.length === 0 ? { status: 'same', record } : { status: 'changed', record, fields };
+  }
+
+  /** Records the pair's identity (insert or replace, keeping its rows). */
+  putPair(p: PairRecord): void {
+    this.#stmt(
+      `INSERT INTO pairs (name, local_root, drive_spec, remote_path, remote_folder_key, created_ms)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET local_root = excluded.local_root, drive_spec = excluded.drive_spec,
+         remote_path = excluded.remote_path, remote_folder_key = excluded.remote_folder_key`,
+    ).run(p.name, p.localRoot, p.driveSpec, p.remotePath, p.remoteFolderKey, p.createdMs);
+  }
+
+  /** `--resync`: drops every row of the pair (base, actions, sessions, problems, events, meta). */
+  resetPair(name: string): void {
+    this.transaction(() => {
+      for (const t of ['base', 'actions', 'upload_sessions', 'file_errors', 'events', 'meta']) {
+        this.#db.prepare(`DELETE FROM ${t} WHERE pair = ?`).run(name);
+      }
+    });
+  }
+
+  // ---- base ----
+
+  /** Every base row of the pair, keyed by path. */
+  getBase(pair: string): Map<string, BaseRow> {
+    const out = new Map<string, BaseRow>();
+    for (const r of this.#stmt('SELECT * FROM base WHERE pair = ?').iterate(pair) as Iterable<Row>) {
+      const b = baseFromRow(r);
+      out.set(b.path, b);
+    }
+    return out;
+  }
+
+  getBaseRow(pair: string, path: string): BaseRow | null {
+    const r = this.#stmt('SELECT * FROM base WHERE pair = ? AND path = ?').get(pair, path) as Row | undefined;
+    return r ? baseFromRow(r) : null;
+  }
+
+  countBase(pair: string): number {
+    return (this.#stmt('SELECT count(*) AS n FROM base WHERE pair = ?').get(pair) as { n: number }).n;
+  }
+
+  putBase(pair: string, b: BaseRow): void {
+    this.#stmt(
+      `INSERT OR REPLACE INTO base (pair, path, kind, local_size_bytes, local_mtime_ms, local_ino, local_sha256,
+         remote_key, remote_update_ms, remote_size_bytes, remote_parent_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      pair,
+      b.path,
+      b.kind,
+      b.localSize,
+      Math.trunc(b.localMtimeMs),
+      b.localIno,
+      b.localSha256,
+      b.remoteKey,
+      Math.trunc(b.remoteUpdateMs),
+      b.remoteSize,
+      b.remoteParentKey,
+    );
+  }
+
+  deleteBase(pair: string, path: string): void {
+    this.#stmt('DELETE FROM base WHERE pair = ? AND path = ?').run(pair, path);
+  }
+
+  /** Deletes the row at `path` and every row under `path/`. */
+  deleteBaseTree(pair: string, path: string): void {
+    this.#stmt(`DELETE FROM base WHERE pair = ? AND (path = ? OR substr(path, 1, ?) = ?)`).run(
+      pair,
+      path,
+      path.length + 1,
+      `${path}/`,
+    );
+  }
+
+  /**
+   * A folder move: rewrites `from` and every path under `from/` to start with `to` (local/remote
+   * identity fields are kept; the engine then puts the moved root's new row).
+   */
+  moveBaseTree(pair: string, from: string, to: string): void {
+    this.#stmt(
+      `UPDATE base SET path = ? || substr(path, ?) WHERE pair = ? AND (path = ? OR substr(path, 1, ?) = ?)`,
+    ).run(to, from.length + 1, pair, from, from.length + 1, `${from}/`);
+  }
+
+  // ---- actions (durable pending work) ----
+
+  /** Records a failed attempt: attempts + 1, next try time, error text and class. */
+  recordFailure(
+    a: Pick<PendingAction, 'pair' | 'path' | 'action'>,
+    err: { message: string; errorClass: string; nextTryMs: number; permanent: boolean },
+  ): PendingAction {
+    this.#stmt(
+      `INSERT INTO actions (pair, path, action, attempts, next_try_ms, last_error, error_class, permanent)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+       ON CONFLICT (pair, path, action) DO UPDATE SET attempts = attempts + 1, next_try_ms = excluded.next_try_ms,
+         last_error = excluded.last_error, error_class = excluded.error_class, permanent = excluded.permanent`,
+    ).run(a.pair, a.path, a.action, err.nextTryMs, err.message, err.errorClass, err.permanent ? 1 : 0);
+    return this.getAction(a.pair, a.path, a.action)!;
+  }
+
+  getAction(pair: string, path: string, action: string): PendingAction | null {
+    const r = this.#stmt('SELECT * FROM actions WHERE pair = ? AND path = ? AND action = ?').get(
+      pair,
+      path,
+      action,
+    ) as Row | undefined;
+    return r ? actionFromRow(r) : null;
+  }
+
+  /** The item succeeded (or no longer applies): its pending rows for that path go. */
+  clearActions(pair: string, path: string): void {
+    this.#stmt('DELETE FROM actions WHERE pair = ? AND path = ?').run(pair, path);
+  }
+
+  /** Pending work of the pair, soonest first. With `dueBy`, only rows whose next try is due. */
+  pendingActions(pair: string, dueBy?: number): PendingAction[] {
+    const rows =
+      dueBy === undefined
+        ? this.#stmt('SELECT * FROM actions WHERE pair = ? ORDER BY next_try_ms, path').all(pair)
+        : this.#stmt(
+            'SELECT * FROM actions WHERE pair = ? AND next_try_ms <= ? ORDER BY next_try_ms, path',
+          ).all(pair, dueBy);
+    return (rows as Row[]).map(actionFromRow);
+  }
+
+  /** The earliest next try among non-permanent rows (paces the daemon); null when none. */
+  nextRetryMs(pair: string): number | null {
+    const r = this.#stmt('SELECT min(next_try_ms) AS t FROM actions WHERE pair = ? AND permanent = 0').get(
+      pair,
+    ) as {
+      t: number | null;
+    };
+    return r.t;
+  }
+
+  // ---- file problems (errors, conflicts, skipped items) ----
+
+  recordProblem(p: FileProblem): void {
+    this.#stmt(
+      'INSERT OR REPLACE INTO file_errors (pair, path, kind, reason, at_ms) VALUES (?, ?, ?, ?, ?)',
+    ).run(p.pair, p.path, p.kind, p.reason, p.atMs);
+  }
+
+  /** Clears one kind, or every kind when omitted. */
+  clearProblem(pair: string, path: string, kind?: FileProblemKind): void {
+    if (kind)
+      this.#stmt('DELETE FROM file_errors WHERE pair = ? AND path = ? AND kind = ?').run(pair, path, kind);
+    else this.#stmt('DELETE FROM file_errors WHERE pair = ? AND path = ?').run(pair, path);
+  }
+
+  problems(pair: string, kind?: FileProblemKind): FileProblem[] {
+    const rows = kind
+      ? this.#stmt('SELECT * FROM file_errors WHERE pair = ? AND kind = ? ORDER BY path').all(pair, kind)
+      : this.#stmt('SELECT * FROM file_errors WHERE pair = ? ORDER BY path, kind').all(pair);
+    return (rows as Row[]).map((r) => ({
+      pair: r.pair as string,
+      path: r.path as string,
+      kind: r.kind as FileProblemKind,
+      reason: r.reason as string,
+      atMs: r.at_ms as number,
+    }));
+  }
+
+  // ---- upload sessions ----
+
+  saveUploadSession(pair: string, s: StoredUploadSession): void {
+    this.#stmt(
+      `INSERT OR REPLACE INTO upload_sessions (pair, path, upload_url, offset_bytes, size_bytes, mtime_ms, sha256,
+         parent_key, name, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      pair,
+      s.path,
+      s.uploadUrl,
+      s.offset,
+      s.size,
+      Math.trunc(s.mtimeMs),
+      s.sha256,
+      s.parentKey,
+      s.name,
+      s.createdMs,
+    );
+  }
+
+  getUploadSession(pair: string, path: string): StoredUploadSession | null {
+    const r = this.#stmt('SELECT * FROM upload_sessions WHERE pair = ? AND path = ?').get(pair, path) as
+      Row | undefined;
+    if (!r) return null;
+    return {
+      path: r.path as string,
+      uploadUrl: r.upload_url as string,
+      offset: r.offset_bytes as number,
+      size: r.size_bytes as number,
+      mtimeMs: r.mtime_ms as number,
+      sha256: r.sha256 as string | null,
+      parentKey: r.parent_key as string | null,
+      name: r.name as string,
+      createdMs: r.created_ms as number,
+    };
+  }
+
+  deleteUploadSession(pair: string, path: string): void {
+    this.#stmt('DELETE FROM upload_sessions WHERE pair = ? AND path = ?').run(pair, path);
+  }
+
+  // ---- watcher hints ----
+
+  addEvent(pair: string, path: string, atMs: number): void {
+    this.#stmt('INSERT OR REPLACE INTO events (pair, path, at_ms) VALUES (?, ?, ?)').run(pair, path, atMs);
+  }
+
+  /** Returns and removes every hint of the pair. */
+  takeEvents(pair: string): { path: string; atMs: number }[] {
+    return this.transaction(() => {
+      const rows = this.#stmt('SELECT path, at_ms FROM events WHERE pair = ? ORDER BY at_ms').all(
+        pair,
+      ) as Row[];
+      this.#stmt('DELETE FROM events WHERE pair = ?').run(pair);
+      return rows.map((r) => ({ path: r.path as string, atMs: r.at_ms as number }));
+    });
+  }
+
+  // ---- meta ----
+
+  setMeta(pair: string, key: string, value: string): void {
+    this.#stmt('INSERT OR REPLACE INTO meta (pair, key, value) VALUES (?, ?, ?)').run(pair, key, value);
+  }
+
+  getMeta(pair: string, key: string): string | null {
+    const r = this.#stmt('SELECT value FROM meta WHERE pair = ? AND key = ?').get(pair, key) as
+      { value: string } | undefined;
+    return r?.value ?? null;
+  }
+
+  setLastSync(pair: string, atMs: number): void {
+    this.setMeta(pair, 'last_sync_ms', String(atMs));
+  }
+
+  lastSync(pair: string): number | null {
+    const v = this.getMeta(pair, 'last_sync_ms');
+    return v === null ? null : Number(v);
+  }
+
+  /** The last 429 seen from the Drive (any pair). */
+  setLast429(atMs: number): void {
+    this.setMeta('', 'last_429_ms', String(atMs));
+  }
+
+  last429(): number | null {
+    const v = this.getMeta('', 'last_429_ms');
+    return v === null ? null : Number(v);
+  }
+}
