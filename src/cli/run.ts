@@ -1,9 +1,132 @@
-/** Dispatches the command line to a command; returns the exit code (contracts.md §1). */
+/**
+ * Dispatches the command line (contracts.md §1) and returns the exit code; never calls
+ * process.exit. Usage errors return 2 with commander's message naming the bad flag.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from './exit-codes.js';
+import { checkConfigCommand } from './commands/check-config.js';
+import { demoCommand } from './commands/demo.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { loginCommand } from './commands/login.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+import { EXIT_CODES_HELP, examples } from './help.js';
+
 export async function run(argv: string[]): Promise<number> {
-  if (argv[0] === 'emulator') {
-    const { emulatorCommand } = await import('../emulator/cli.js');
-    return emulatorCommand(argv.slice(1));
+  if (argv[0] === 'emulator') return emulatorCommand(argv.slice(1));
+  let code: number = EXIT.OK;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    throw err;
   }
-  console.error('usage: lineworks-sync [emulator|login|status|demo] [--config FILE] [--once]');
-  return 2;
+  return code;
+}
+
+function configOption(): Option {
+  return new Option(
+    '--config <file>',
+    'the configuration file (TOML, contracts.md §2)',
+  ).makeOptionMandatory();
+}
+
+function buildProgram(setCode: (c: number) => void): Command {
+  const program = new Command('lineworks-sync')
+    .description('Two-way folder sync for LINE WORKS Drive')
+    .option('--config <file>', 'the configuration file (TOML, contracts.md §2)')
+    .option('--once', 'one reconciliation pass over every pair, then exit')
+    .option('--dry-run', 'with --once: print the plan and change nothing')
+    .option('--force', 'run even though a safety guard (mass delete) would stop the run')
+    .option('--resync', 'with --once: rebuild the journal by merging both sides (never deletes)')
+    .enablePositionalOptions()
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      examples([
+        'lineworks-sync --config ~/.config/lineworks-sync/config.toml',
+        'lineworks-sync --config config.toml --once --dry-run',
+        'lineworks-sync login --config config.toml',
+        'lineworks-sync check-config --config config.toml',
+      ]) + EXIT_CODES_HELP,
+    )
+    .action(
+      async (o: { config?: string; once?: boolean; dryRun?: boolean; force?: boolean; resync?: boolean }) => {
+        if (o.config === undefined) {
+          console.error(
+            "error: required option '--config <file>' not specified\n(run with --help for usage)",
+          );
+          setCode(EXIT.USAGE);
+          return;
+        }
+        setCode(
+          await syncCommand({
+            config: o.config,
+            once: o.once === true,
+            dryRun: o.dryRun === true,
+            force: o.force === true,
+            resync: o.resync === true,
+          }),
+        );
+      },
+    );
+
+  program
+    .command('login')
+    .description('log in with OAuth (loopback redirect) and store the tokens in the state directory')
+    .addOption(configOption())
+    .option('--no-browser', 'only print the authorize URL; do not try to open a browser')
+    .addHelpText(
+      'after',
+      examples(['lineworks-sync login --config config.toml --no-browser']) + EXIT_CODES_HELP,
+    )
+    .action(async (o: { config: string; browser: boolean }) => {
+      setCode(await loginCommand({ config: o.config, browser: o.browser }));
+    });
+
+  program
+    .command('status')
+    .description('what the journal says: per pair last sync, items, pending work, conflicts, errors')
+    .addOption(configOption())
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', examples(['lineworks-sync status --config config.toml --json']) + EXIT_CODES_HELP)
+    .action(async (o: { config: string; json?: boolean }) => {
+      setCode(await statusCommand(o.config, o.json === true));
+    });
+
+  program
+    .command('check-config')
+    .description('validate the configuration file and explain every problem (exit 0 or 2)')
+    .addOption(configOption())
+    .addHelpText(
+      'after',
+      examples(['lineworks-sync check-config --config /etc/lineworks-sync/work.toml']) + EXIT_CODES_HELP,
+    )
+    .action(async (o: { config: string }) => {
+      setCode(await checkConfigCommand(o.config));
+    });
+
+  program
+    .command('demo')
+    .description("a newcomer's first run: an emulator with sample content, synced both ways")
+    .addHelpText('after', examples(['lineworks-sync demo']) + EXIT_CODES_HELP)
+    .action(async () => {
+      setCode(await demoCommand());
+    });
+
+  program
+    .command('emulator')
+    .description('run the LINE WORKS Drive emulator (options: lineworks-sync emulator --help)')
+    .allowUnknownOption()
+    .helpOption(false)
+    .addHelpText('after', examples(['lineworks-sync emulator --port 0 --data ./emu']));
+
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
 }

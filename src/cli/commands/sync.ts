@@ -1,0 +1,48 @@
+/** The default command: daemon, or one pass with --once (contracts.md §1). */
+import { runDaemon } from '../../engine/daemon.js';
+import { runOnce } from '../../engine/once.js';
+import { createLogger } from '../../log/logger.js';
+import { EXIT } from '../exit-codes.js';
+import { loadOrReport } from './common.js';
+
+export interface SyncFlags {
+  config: string;
+  once: boolean;
+  dryRun: boolean;
+  force: boolean;
+  resync: boolean;
+}
+
+export async function syncCommand(flags: SyncFlags): Promise<number> {
+  if (!flags.once && (flags.dryRun || flags.resync)) {
+    console.error(`error: option '${flags.dryRun ? '--dry-run' : '--resync'}' requires '--once'`);
+    return EXIT.USAGE;
+  }
+  const loaded = await loadOrReport(flags.config);
+  if (!loaded.ok) return loaded.code;
+  const log = createLogger();
+  if (flags.once) {
+    return runOnce(loaded.config, { dryRun: flags.dryRun, force: flags.force, resync: flags.resync }, log);
+  }
+  return daemon(loaded.config, log);
+}
+
+/** SIGTERM/SIGINT abort the daemon; it must exit 0 within 10 s (contracts.md §1). */
+async function daemon(
+  config: Parameters<typeof runDaemon>[0],
+  log: Parameters<typeof runDaemon>[1],
+): Promise<number> {
+  const ac = new AbortController();
+  const stop = (sig: NodeJS.Signals): void => {
+    log.info({ signal: sig }, 'stopping');
+    ac.abort();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  try {
+    return await runDaemon(config, log, ac.signal);
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
+}
