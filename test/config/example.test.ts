@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../config/lineworks-sync.example.toml', import.meta.url));
+
+test('the example config validates and shows every default', async () => {
+  const c = await loadConfig(EXAMPLE, { env: { HOME: '/home/u', LINEWORKS_CLIENT_SECRET: 's' } });
+  assert.deepEqual(c.sync, {
+    maxDeletePercent: 50,
+    maxDeleteCount: 1000,
+    remotePollSeconds: 60,
+    localQuietMs: 500,
+    ignore: [],
+  });
+  assert.equal(c.api.rateLimitPerMinute, 240);
+  assert.equal(c.api.concurrency, 5);
+  assert.equal(c.pairs.length, 1);
+});
+
+test('a missing file is a ConfigError that names the file', async () => {
+  await assert.rejects(loadConfig('/nonexistent/x.toml'), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /^\/nonexistent\/x\.toml: cannot read the file \(ENOENT\)$/);
+    return true;
+  });
+});
