@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.js';
+import { goodConfig, tempDir, writeConfig } from './helpers.js';
+
+test('check-config on a good file exits 0 and describes each pair', async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, goodConfig(dir));
+  const r = await runCli(['check-config', '--config', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /valid/);
+  assert.match(r.stdout, /pair docs: .*docs <-> me:\/Docs/);
+  assert.ok(!(r.stdout + r.stderr).includes('top-secret-value'));
+});
+
+test('check-config on the shipped example exits 0 with the secret from the environment', async () => {
+  const example = fileURLToPath(new URL('../../config/lineworks-sync.example.toml', import.meta.url));
+  const r = await runCli(['check-config', '--config', example], { env: { LINEWORKS_CLIENT_SECRET: 's' } });
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('check-config on a bad file exits 2 and explains every problem with its key', async () => {
+  const dir = tempDir();
+  const text = goodConfig(dir, '[sync]\nmax_delete_count = -3\nmax_deletes = 1\n')
+    .replace('drive = "me"', 'drive = "mydrive"')
+    .replace('remote_path = "/Docs"', 'remote_path = "Docs"');
+  const file = writeConfig(dir, text);
+  const r = await runCli(['check-config', '--config', file]);
+  assert.equal(r.code, 2);
+  const lines = r.stderr.trim().split('\n');
+  for (const key of ['pairs[0].drive', 'pairs[0].remote_path', 'sync.max_delete_count', 'sync.max_deletes'])
+    assert.ok(
+      lines.some((l) => l.startsWith(`${file}: ${key}: `)),
+      `${key} not named in:\n${r.stderr}`,
+    );
+  assert.ok(!r.stderr.includes('top-secret-value'));
+});
+
+test('check-config on a missing file exits 2 and names the file', async () => {
+  const r = await runCli(['check-config', '--config', '/nonexistent/lw.toml']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\/nonexistent\/lw\.toml: cannot read the file/);
+});
