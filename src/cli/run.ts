@@ -82,12 +82,19 @@ function buildProgram(setCode: (c: number) => void): Command {
     .description('log in with OAuth (loopback redirect) and store the tokens in the state directory')
     .addOption(configOption())
     .option('--no-browser', 'only print the authorize URL; do not try to open a browser')
+    .option('--timeout <seconds>', 'give up waiting for the redirect after this long', '300')
     .addHelpText(
       'after',
       examples(['lineworks-sync login --config config.toml --no-browser']) + EXIT_CODES_HELP,
     )
-    .action(async (o: { config: string; browser: boolean }) => {
-      setCode(await loginCommand({ config: o.config, browser: o.browser }));
+    .action(async (o: { config: string; browser: boolean; timeout: string }) => {
+      const seconds = Number(o.timeout);
+      if (!Number.isFinite(seconds) || seconds <= 0) {
+        console.error(`error: option '--timeout <seconds>' expects a positive number, got '${o.timeout}'`);
+        setCode(EXIT.USAGE);
+        return;
+      }
+      setCode(await loginCommand({ config: o.config, browser: o.browser, timeoutMs: seconds * 1000 }));
     });
 
   program

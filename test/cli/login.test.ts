@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
-import { BIN } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { goodConfig, tempDir, writeConfig } from './helpers.js';
 
 function fakeAuth(): Promise<{ server: Server; url: string; forms: URLSearchParams[] }> {
@@ -78,4 +78,19 @@ test('login prints the authorize URL, takes the code from the loopback redirect 
   assert.match(readFileSync(tokens, 'utf8'), /RT-1/);
   for (const secret of ['GOOD', 'AT-1', 'RT-1', 'top-secret-value'])
     assert.ok(!(stdout + stderr).includes(secret), secret);
+});
+
+test('login gives up with a clear message when no redirect arrives in time', async () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, goodConfig(dir, `[api]\nauth_url = "http://127.0.0.1:1/oauth2/v2.0"\n`));
+  const r = await runCli(['login', '--config', file, '--no-browser', '--timeout', '0.3']);
+  assert.equal(r.code, 78);
+  assert.match(r.stderr, /no authorization arrived within/);
+});
+
+test('login with a non-numeric --timeout exits 2 naming the flag', async () => {
+  const dir = tempDir();
+  const r = await runCli(['login', '--config', writeConfig(dir, goodConfig(dir)), '--timeout', 'soon']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--timeout/);
 });

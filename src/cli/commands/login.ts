@@ -75,7 +75,7 @@ function openBrowser(url: string): void {
 function waitForCode(server: Server, state: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no authorization arrived within ${Math.round(timeoutMs / 1000)} s`)),
+      () => reject(new Error(`no authorization arrived within ${timeoutMs / 1000} s; run login again`)),
       timeoutMs,
     );
     server.on('request', (req, res) => {
