@@ -27,6 +27,9 @@ export async function syncCommand(flags: SyncFlags): Promise<number> {
   return daemon(loaded.config, log);
 }
 
+/** After SIGTERM/SIGINT the daemon gets this long before the command returns 0 regardless. */
+const STOP_GRACE_MS = 8_000;
+
 /** SIGTERM/SIGINT abort the daemon; it must exit 0 within 10 s (contracts.md §1). */
 async function daemon(
   config: Parameters<typeof runDaemon>[0],
@@ -39,9 +42,19 @@ async function daemon(
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  let grace: NodeJS.Timeout | undefined;
+  const deadline = new Promise<number>((resolve) => {
+    ac.signal.addEventListener('abort', () => {
+      grace = setTimeout(() => {
+        log.warn({ graceMs: STOP_GRACE_MS }, 'daemon did not stop in time; exiting anyway');
+        resolve(EXIT.OK);
+      }, STOP_GRACE_MS);
+    });
+  });
   try {
-    return await runDaemon(config, log, ac.signal);
+    return await Promise.race([runDaemon(config, log, ac.signal), deadline]);
   } finally {
+    if (grace) clearTimeout(grace);
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
   }
