@@ -25,14 +25,40 @@ const serviceUrl = z.string().superRefine((s, ctx) => {
   });
 });
 
-const positiveInt = z.number().int().positive();
+/** A whole number >= min, with a message that shows what was given. */
+function wholeAtLeast(min: number): z.ZodType<number> {
+  return z.unknown().superRefine((v, ctx) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      ctx.addIssue({ code: 'custom', message: `expected a whole number >= ${min}, got ${show(v)}` });
+  }) as unknown as z.ZodType<number>;
+}
+
+/** A number within [min, max]. */
+function numberWithin(min: number, max: number): z.ZodType<number> {
+  return z.unknown().superRefine((v, ctx) => {
+    if (typeof v !== 'number' || Number.isNaN(v) || v < min || v > max)
+      ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}, got ${show(v)}` });
+  }) as unknown as z.ZodType<number>;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string'
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'object'
+        ? 'a table'
+        : String(v);
+}
+
+const positiveInt = wholeAtLeast(1);
 
 /** [sync] keys; also accepted on each [[pairs]] entry as overrides. */
 export const syncShape = {
-  max_delete_percent: z.number().min(0).max(100).optional(),
-  max_delete_count: z.number().int().min(0).optional(),
+  max_delete_percent: numberWithin(0, 100).optional(),
+  max_delete_count: wholeAtLeast(0).optional(),
   remote_poll_seconds: positiveInt.optional(),
-  local_quiet_ms: z.number().int().min(0).optional(),
+  local_quiet_ms: wholeAtLeast(0).optional(),
   ignore: z.array(z.string()).optional(),
 };
 
@@ -68,7 +94,7 @@ export const fileSchema = z.strictObject({
     .strictObject({
       base_url: serviceUrl.optional(),
       auth_url: serviceUrl.optional(),
-      rate_limit_per_minute: z.number().int().min(0).optional(),
+      rate_limit_per_minute: wholeAtLeast(0).optional(),
       concurrency: positiveInt.optional(),
     })
     .optional(),

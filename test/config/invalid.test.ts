@@ -48,7 +48,10 @@ test('a missing secret names auth.client_secret and the environment variable', (
 });
 
 test('a value of the wrong type is named with its key', () => {
-  one(`${MINIMAL}\n[sync]\nmax_delete_count = "many"\n`, 'sync.max_delete_count');
+  assert.equal(
+    one(`${MINIMAL}\n[sync]\nmax_delete_count = "many"\n`, 'sync.max_delete_count'),
+    'expected a whole number >= 0, got "many"',
+  );
   one(`${MINIMAL}\n[sync]\nignore = "*.tmp"\n`, 'sync.ignore');
   one(`state_dir = 5\n${MINIMAL}`, 'state_dir');
   one(withPair('local_quiet_ms', '-1'), 'pairs[0].local_quiet_ms');
