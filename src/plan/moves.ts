@@ -1,0 +1,104 @@
+/**
+ * Renames (design.md: "a local rename keeps the inode; a remote rename keeps the fileId; both become
+ * moves"). A folder rename is one move: descendants that kept their place inside it are implied.
+ * Accepted moves rewrite the base and the moved side's entries to the new paths, so the per-path
+ * decision that follows sees the world as it will be after the moves.
+ */
+import type { BaseRow } from '../journal/types.js';
+import type { RemoteEntry } from '../remote/types.js';
+import { caseKey, isAtOrUnder } from '../scan/names.js';
+import type { LocalEntry } from '../scan/types.js';
+import { localState, remoteState } from './state.js';
+
+export interface Move {
+  /** 'remote': the local side moved, replay it on the remote (move-remote); 'local': the reverse. */
+  apply: 'remote' | 'local';
+  /** Source path in the world after the earlier moves of the list. */
+  from: string;
+  to: string;
+  base: BaseRow;
+}
+
+export interface Moved {
+  moves: Move[];
+  base: Map<string, BaseRow>;
+  local: Map<string, LocalEntry>;
+  remote: Map<string, RemoteEntry>;
+}
+
+function rewrite<T extends { path: string }>(map: Map<string, T>, from: string, to: string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const [p, v] of map) {
+    if (isAtOrUnder(p, from) && from !== '') {
+      const np = to + p.slice(from.length);
+      out.set(np, { ...v, path: np });
+    } else out.set(p, v);
+  }
+  return out;
+}
+
+function occupied(
+  map: ReadonlyMap<string, { path: string }>,
+  path: string,
+  ci: boolean,
+  self: string,
+): boolean {
+  if (map.has(path) && path !== self) return true;
+  if (!ci) return false;
+  const k = caseKey(path);
+  for (const p of map.keys()) if (p !== self && caseKey(p) === k) return true;
+  return false;
+}
+
+export function findMoves(
+  base: ReadonlyMap<string, BaseRow>,
+  local: ReadonlyMap<string, LocalEntry>,
+  remote: ReadonlyMap<string, RemoteEntry>,
+  ci: boolean,
+): Moved {
+  const localByIno = new Map<number, LocalEntry>();
+  for (const l of local.values()) if (!base.has(l.path)) localByIno.set(l.ino, l);
+  const remoteByKey = new Map<string, RemoteEntry>();
+  for (const r of remote.values())
+    if (base.get(r.path)?.remoteKey !== r.resourceKey) remoteByKey.set(r.resourceKey, r);
+
+  const candidates: Omit<Move, 'from'>[] = [];
+  const claimed = new Set<string>();
+  const sorted = [...base.values()].sort(
+    (a, b) => a.path.length - b.path.length || (a.path < b.path ? -1 : 1),
+  );
+  for (const b of sorted) {
+    const r = remoteByKey.get(b.remoteKey);
+    if (r && !remote.has(b.path) && r.kind === b.kind && local.has(b.path) && !claimed.has(r.path)) {
+      if (localState(local.get(b.path), b) !== 'deleted' && !occupied(local, r.path, false, b.path)) {
+        candidates.push({ apply: 'local', to: r.path, base: b });
+        claimed.add(r.path);
+        continue;
+      }
+    }
+    const l = localByIno.get(b.localIno);
+    if (!l || local.has(b.path) || l.kind !== b.kind || claimed.has(l.path)) continue;
+    if (l.kind === 'file' && (l.size !== b.localSize || l.mtimeMs !== b.localMtimeMs)) continue;
+    if (remoteState(remote.get(b.path), b) === 'deleted') continue;
+    if (occupied(remote, l.path, ci, b.path)) continue;
+    candidates.push({ apply: 'remote', to: l.path, base: b });
+    claimed.add(l.path);
+  }
+
+  let vBase = new Map(base);
+  let vLocal = new Map(local);
+  let vRemote = new Map(remote);
+  const moves: Move[] = [];
+  const done: { from: string; to: string }[] = [];
+  for (const c of candidates) {
+    let from = c.base.path;
+    for (const d of done) if (isAtOrUnder(from, d.from)) from = d.to + from.slice(d.from.length);
+    if (from === c.to) continue;
+    moves.push({ ...c, from });
+    done.push({ from: c.base.path, to: c.to });
+    vBase = rewrite(vBase, from, c.to);
+    if (c.apply === 'remote') vRemote = rewrite(vRemote, from, c.to);
+    else vLocal = rewrite(vLocal, from, c.to);
+  }
+  return { moves, base: vBase, local: vLocal, remote: vRemote };
+}

@@ -1,0 +1,154 @@
+/**
+ * plan(input) → { actions, summary }: PURE (no I/O, no clock; design.md "The shape").
+ *
+ * Steps: leave hands-off paths alone (hands-off.ts); find renames (moves.ts) and view the world as
+ * it will be after them; decide each path (decide.ts); keep a folder whose contents survive on a
+ * side instead of deleting it there; withhold deletes where a scan or listing failed; under
+ * --resync turn every delete into a copy; order by dependency (order.ts).
+ */
+import { conflictPath } from './conflict-name.js';
+import { decide } from './decide.js';
+import { handsOff } from './hands-off.js';
+import { findMoves } from './moves.js';
+import { orderActions } from './order.js';
+import { coveredBy, depth, selfAndAncestors } from './paths.js';
+import { parentOf } from '../scan/names.js';
+import type { Action, Plan, PlanInput, PlanSkip, PlanSummary } from './types.js';
+
+function without<T>(map: ReadonlyMap<string, T>, roots: ReadonlySet<string>): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const [p, v] of map) if (!coveredBy(p, roots)) out.set(p, v);
+  return out;
+}
+
+export function plan(input: PlanInput): Plan {
+  const { options } = input;
+  const off = handsOff(input.base, input.local, input.remote, input.rules, options.caseInsensitiveRemote);
+  const moved = findMoves(
+    without(input.base, off.roots),
+    without(input.local, off.roots),
+    without(input.remote, off.roots),
+    options.caseInsensitiveRemote,
+  );
+  const { base, local, remote } = moved;
+  const skipped: PlanSkip[] = [...off.skipped];
+
+  const actions: Action[] = [];
+  for (const m of moved.moves) {
+    const l = local.get(m.to);
+    const r = remote.get(m.to);
+    if (m.apply === 'remote' && l)
+      actions.push({ kind: 'move-remote', path: m.to, from: m.from, remoteKey: m.base.remoteKey, local: l });
+    if (m.apply === 'local' && l && r)
+      actions.push({ kind: 'move-local', path: m.to, from: m.from, local: l, remote: r });
+  }
+
+  const taken = (p: string) => local.has(p) || remote.has(p) || base.has(p);
+  const localFailed = new Set(input.localFailures);
+  const remoteFailed = new Set(input.remoteFailures);
+  const reported = new Set<string>();
+  const conflictName = (p: string) => conflictPath(p, options.host, options.nowMs, taken);
+  const paths = new Set<string>([...base.keys(), ...local.keys(), ...remote.keys()]);
+  for (const path of paths) {
+    const l = local.get(path);
+    const r = remote.get(path);
+    // a side we could not read is unknown, not empty (unison #989, nextcloud #3076)
+    if ((!l && coveredBy(path, localFailed)) || (!r && coveredBy(path, remoteFailed))) {
+      if (!coveredBy(parentOf(path), reported)) {
+        skipped.push({ path, reason: 'side-failed', side: l ? 'remote' : 'local' });
+        reported.add(path);
+      }
+      continue;
+    }
+    for (const a of decide({ path, base: base.get(path), local: l, remote: r }, conflictName)) {
+      const failed =
+        (a.kind === 'delete-remote' && coveredBy(path, remoteFailed)) ||
+        (a.kind === 'delete-local' && coveredBy(path, localFailed));
+      if (!failed) actions.push(a);
+      else
+        skipped.push({ path, reason: 'side-failed', side: a.kind === 'delete-local' ? 'local' : 'remote' });
+    }
+  }
+
+  const kept = keepFoldersWithSurvivors(actions, input, off.roots);
+  const final = options.resync ? kept.map(neverDelete) : kept;
+  const ordered = orderActions(final);
+  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped) };
+}
+
+/**
+ * A folder deleted on one side whose contents survive there (a change beats a delete, or an ignored
+ * item lives in it) is re-created on the side that deleted it instead of being deleted.
+ */
+function keepFoldersWithSurvivors(
+  actions: Action[],
+  input: PlanInput,
+  offRoots: ReadonlySet<string>,
+): Action[] {
+  const survivesLocal = new Set<string>();
+  const survivesRemote = new Set<string>();
+  const mark = (set: Set<string>, path: string) => {
+    for (const p of selfAndAncestors(parentOf(path))) {
+      if (set.has(p)) break;
+      set.add(p);
+    }
+  };
+  for (const a of actions) {
+    if (a.kind === 'delete-remote' || a.kind === 'delete-local' || a.kind === 'forget') continue;
+    mark(survivesLocal, a.path);
+    mark(survivesRemote, a.path);
+  }
+  for (const p of offRoots) {
+    if (input.remote.has(p)) mark(survivesRemote, p);
+    if (input.local.has(p)) mark(survivesLocal, p);
+  }
+  for (const p of input.remoteFailures) mark(survivesRemote, `${p}/x`);
+  for (const p of input.localFailures) mark(survivesLocal, `${p}/x`);
+  const out: Action[] = [];
+  for (const a of actions) {
+    if (
+      a.kind === 'delete-remote' &&
+      a.remote.kind === 'folder' &&
+      !a.replaced &&
+      survivesRemote.has(a.path)
+    ) {
+      out.push({ kind: 'mkdir-local', path: a.path, remote: a.remote });
+    } else if (
+      a.kind === 'delete-local' &&
+      a.local.kind === 'folder' &&
+      !a.replaced &&
+      survivesLocal.has(a.path)
+    ) {
+      out.push({ kind: 'mkdir-remote', path: a.path, local: a.local });
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** --resync: what one side lacks is copied to it; nothing is deleted (incidents onedrive #3363). */
+function neverDelete(a: Action): Action {
+  if (a.kind === 'delete-remote') {
+    return a.remote.kind === 'folder'
+      ? { kind: 'mkdir-local', path: a.path, remote: a.remote }
+      : { kind: 'download', path: a.path, remote: a.remote };
+  }
+  if (a.kind === 'delete-local') {
+    return a.local.kind === 'folder'
+      ? { kind: 'mkdir-remote', path: a.path, local: a.local }
+      : { kind: 'upload', path: a.path, local: a.local };
+  }
+  return a;
+}
+
+function summarize(actions: readonly Action[], tracked: number, skipped: PlanSkip[]): PlanSummary {
+  const counts: PlanSummary['counts'] = {};
+  let deletesLocal = 0;
+  let deletesRemote = 0;
+  for (const a of actions) {
+    counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+    if (a.kind === 'delete-local') deletesLocal++;
+    if (a.kind === 'delete-remote') deletesRemote++;
+  }
+  skipped.sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
+  return { counts, deletesLocal, deletesRemote, tracked, skipped };
+}
