@@ -30,7 +30,15 @@ export interface IgnoreRules {
 export function makeIgnore(patterns: readonly string[]): IgnoreRules {
   const ig = ignore().add([...DEFAULT_IGNORES, ...patterns]);
   return {
-    ignores: (path, kind) => path !== '' && ig.ignores(kind === 'folder' ? `${path}/` : path),
+    ignores: (path, kind) => {
+      if (path === '') return false;
+      try {
+        return ig.ignores(kind === 'folder' ? `${path}/` : path);
+      } catch {
+        // not a relative path ('..', absolute): names.ts unsafeRemoteName refuses those
+        return false;
+      }
+    },
   };
 }
 
