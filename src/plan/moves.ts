@@ -37,17 +37,21 @@ function rewrite<T extends { path: string }>(map: Map<string, T>, from: string, 
   return out;
 }
 
-function occupied(
-  map: ReadonlyMap<string, { path: string }>,
-  path: string,
-  ci: boolean,
-  self: string,
-): boolean {
-  if (map.has(path) && path !== self) return true;
-  if (!ci) return false;
-  const k = caseKey(path);
-  for (const p of map.keys()) if (p !== self && caseKey(p) === k) return true;
-  return false;
+/** Answers whether `path` is taken by another item (by case-fold key when `ci`). */
+function occupancy(map: ReadonlyMap<string, unknown>, ci: boolean): (path: string, self: string) => boolean {
+  const byCase = new Map<string, string[]>();
+  if (ci) {
+    for (const p of map.keys()) {
+      const k = caseKey(p);
+      const list = byCase.get(k);
+      if (list) list.push(p);
+      else byCase.set(k, [p]);
+    }
+  }
+  return (path, self) => {
+    if (map.has(path) && path !== self) return true;
+    return ci && (byCase.get(caseKey(path)) ?? []).some((p) => p !== self);
+  };
 }
 
 export function findMoves(
@@ -62,6 +66,8 @@ export function findMoves(
   for (const r of remote.values())
     if (base.get(r.path)?.remoteKey !== r.resourceKey) remoteByKey.set(r.resourceKey, r);
 
+  const localTaken = occupancy(local, false);
+  const remoteTaken = occupancy(remote, ci);
   const candidates: Omit<Move, 'from'>[] = [];
   const claimed = new Set<string>();
   const sorted = [...base.values()].sort(
@@ -70,7 +76,7 @@ export function findMoves(
   for (const b of sorted) {
     const r = remoteByKey.get(b.remoteKey);
     if (r && !remote.has(b.path) && r.kind === b.kind && local.has(b.path) && !claimed.has(r.path)) {
-      if (localState(local.get(b.path), b) !== 'deleted' && !occupied(local, r.path, false, b.path)) {
+      if (localState(local.get(b.path), b) !== 'deleted' && !localTaken(r.path, b.path)) {
         candidates.push({ apply: 'local', to: r.path, base: b });
         claimed.add(r.path);
         continue;
@@ -80,7 +86,7 @@ export function findMoves(
     if (!l || local.has(b.path) || l.kind !== b.kind || claimed.has(l.path)) continue;
     if (l.kind === 'file' && (l.size !== b.localSize || l.mtimeMs !== b.localMtimeMs)) continue;
     if (remoteState(remote.get(b.path), b) === 'deleted') continue;
-    if (occupied(remote, l.path, ci, b.path)) continue;
+    if (remoteTaken(l.path, b.path)) continue;
     candidates.push({ apply: 'remote', to: l.path, base: b });
     claimed.add(l.path);
   }

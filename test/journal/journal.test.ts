@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Journal, JournalLockedError, LOCK_NAME } from '../../src/journal/index.js';
+import { Journal, JournalLockedError, LOCK_NAME, toBaseRow } from '../../src/journal/index.js';
+import { schemaDir } from '../../src/journal/migrate.js';
 import type { BaseRow } from '../../src/journal/index.js';
 
 const stateDir = () => mkdtempSync(join(tmpdir(), 'lwsync-journal-'));
@@ -201,4 +202,41 @@ test('a lock held by a live process is refused and a reader still works', () => 
 
 test('a read-only open of a missing journal answers null', () => {
   assert.equal(Journal.openReadOnly(stateDir()), null);
+});
+
+test('a reader sees committed rows while the writer stays open', () => {
+  const d = stateDir();
+  const j = Journal.open(d);
+  j.putPair(pair);
+  j.putBase('docs', row('a'));
+  const r = Journal.openReadOnly(d)!;
+  assert.equal(r.countBase('docs'), 1);
+  j.putBase('docs', row('b'));
+  assert.equal(r.countBase('docs'), 2);
+  r.close();
+  j.close();
+});
+
+test('a base row is built from the local facts and the Drive answer', () => {
+  const b = toBaseRow(
+    'x.txt',
+    { kind: 'file', size: 3, mtimeMs: 10.7, ino: 9 },
+    { resourceKey: 'k', parentKey: 'p', name: 'x.txt', path: 'x.txt', kind: 'file', size: 3, updateDate: 20 },
+    'abc',
+  );
+  assert.deepEqual(
+    b,
+    row('x.txt', {
+      localMtimeMs: 10,
+      localIno: 9,
+      localSha256: 'abc',
+      remoteKey: 'k',
+      remoteUpdateMs: 20,
+      remoteParentKey: 'p',
+    }),
+  );
+});
+
+test('the schema is found next to the module or under the package root', () => {
+  assert.ok(existsSync(join(schemaDir(), '001_init.sql')));
 });
