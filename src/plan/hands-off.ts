@@ -27,10 +27,16 @@ export function handsOff(
 ): HandsOff {
   const roots = new Set<string>();
   const skipped: PlanSkip[] = [];
+  // a local item renamed to a skipped name keeps its old path hands-off too: not "deleted" there
+  const baseByIno = new Map<number, string>();
+  for (const b of base.values()) baseByIno.set(b.localIno, b.path);
   const skip = (s: PlanSkip) => {
     if (coveredBy(s.path, roots)) return;
     roots.add(s.path);
     skipped.push(s);
+    const ino = s.side === 'local' ? local.get(s.path)?.ino : undefined;
+    const renamedFrom = ino === undefined ? undefined : baseByIno.get(ino);
+    if (renamedFrom !== undefined && !local.has(renamedFrom)) roots.add(renamedFrom);
   };
   const byDepth = <T extends { path: string }>(xs: Iterable<T>) =>
     [...xs].sort((a, b) => a.path.length - b.path.length || (a.path < b.path ? -1 : 1));

@@ -175,3 +175,14 @@ test('the summary counts deletes per side and the tracked items', () => {
   assert.equal(p.summary.tracked, 3);
   assert.deepEqual(p.summary.counts, { 'delete-local': 1, 'delete-remote': 1 });
 });
+
+test('a local file renamed to a name the Drive refuses leaves the remote file alone', () => {
+  const f = synced('a.txt');
+  const p = run({ base: [f.base], local: [{ ...f.local, path: 'a:b.txt' }], remote: [f.remote] });
+  assert.deepEqual(lines(p), []);
+  assert.equal(p.summary.deletesRemote, 0);
+  assert.deepEqual(
+    p.summary.skipped.map((s) => `${s.reason} ${s.path}`),
+    ['rejected-name a:b.txt'],
+  );
+});
