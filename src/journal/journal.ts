@@ -62,6 +62,7 @@ const actionFromRow = (r: Row): PendingAction => ({
   lastError: r.last_error as string | null,
   errorClass: r.error_class as string | null,
   permanent: r.permanent === 1,
+  fingerprint: r.fingerprint as string | null,
 });
 
 export class Journal {
@@ -238,14 +239,30 @@ export class Journal {
   /** Records a failed attempt: attempts + 1, next try time, error text and class. */
   recordFailure(
     a: Pick<PendingAction, 'pair' | 'path' | 'action'>,
-    err: { message: string; errorClass: string; nextTryMs: number; permanent: boolean },
+    err: {
+      message: string;
+      errorClass: string;
+      nextTryMs: number;
+      permanent: boolean;
+      fingerprint?: string | null;
+    },
   ): PendingAction {
     this.#stmt(
-      `INSERT INTO actions (pair, path, action, attempts, next_try_ms, last_error, error_class, permanent)
-       VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+      `INSERT INTO actions (pair, path, action, attempts, next_try_ms, last_error, error_class, permanent, fingerprint)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)
        ON CONFLICT (pair, path, action) DO UPDATE SET attempts = attempts + 1, next_try_ms = excluded.next_try_ms,
-         last_error = excluded.last_error, error_class = excluded.error_class, permanent = excluded.permanent`,
-    ).run(a.pair, a.path, a.action, err.nextTryMs, err.message, err.errorClass, err.permanent ? 1 : 0);
+         last_error = excluded.last_error, error_class = excluded.error_class, permanent = excluded.permanent,
+         fingerprint = excluded.fingerprint`,
+    ).run(
+      a.pair,
+      a.path,
+      a.action,
+      err.nextTryMs,
+      err.message,
+      err.errorClass,
+      err.permanent ? 1 : 0,
+      err.fingerprint ?? null,
+    );
     return this.getAction(a.pair, a.path, a.action)!;
   }
 

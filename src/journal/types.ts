@@ -39,6 +39,8 @@ export interface PendingAction {
   errorClass: string | null;
   /** The remote refused it for good (name, size, type): not retried by a new `--once` run. */
   permanent: boolean;
+  /** What the item looked like when it failed (caller-defined); a permanent refusal holds only while it matches. */
+  fingerprint: string | null;
 }
 
 export type FileProblemKind = 'error' | 'conflict' | 'skipped';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Journal, JournalLockedError, LOCK_NAME, toBaseRow } from '../../src/journal/index.js';
-import { schemaDir } from '../../src/journal/migrate.js';
+import { migrations, schemaDir } from '../../src/journal/migrate.js';
+import Database from 'better-sqlite3';
 import type { BaseRow } from '../../src/journal/index.js';
 
 const stateDir = () => mkdtempSync(join(tmpdir(), 'lwsync-journal-'));
@@ -115,9 +116,13 @@ test('failures count attempts and pending work is listed soonest first', () => {
   );
   j.recordFailure(
     { pair: 'docs', path: 'c', action: 'upload' },
-    { message: 'bad name', errorClass: 'refused', nextTryMs: 10, permanent: true },
+    { message: 'bad name', errorClass: 'refused', nextTryMs: 10, permanent: true, fingerprint: '7:100' },
   );
   assert.equal(a.attempts, 2);
+  assert.equal(a.fingerprint, null);
+  const refused = j.getAction('docs', 'c', 'upload')!;
+  assert.equal(refused.permanent, true);
+  assert.equal(refused.fingerprint, '7:100');
   assert.equal(a.lastError, 'y');
   assert.deepEqual(
     j.pendingActions('docs').map((p) => p.path),
@@ -239,4 +244,14 @@ test('a base row is built from the local facts and the Drive answer', () => {
 
 test('the schema is found next to the module or under the package root', () => {
   assert.ok(existsSync(join(schemaDir(), '001_init.sql')));
+});
+
+test('migrations are applied in order once and the version is recorded', () => {
+  const d = stateDir();
+  Journal.open(d).close();
+  const db = new Database(join(d, 'journal.db'), { readonly: true });
+  assert.equal(db.pragma('user_version', { simple: true }), migrations().at(-1)!.version);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  db.close();
+  Journal.open(d).close();
 });
