@@ -31,7 +31,9 @@ function rewrite<T extends { path: string }>(map: Map<string, T>, from: string, 
   for (const [p, v] of map) {
     if (isAtOrUnder(p, from) && from !== '') {
       const np = to + p.slice(from.length);
-      out.set(np, { ...v, path: np });
+      const moved: T & { diskPath?: string } = { ...v, path: np };
+      delete moved.diskPath; // after the move the item sits at its NFC path
+      out.set(np, moved);
     } else out.set(p, v);
   }
   return out;
