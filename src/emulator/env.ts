@@ -1,0 +1,26 @@
+/** Everything a route needs: state, knobs, limiter, faults, the request log and the public URLs. */
+import type { Knobs } from './config.js';
+import type { FaultQueue } from './faults.js';
+import type { RateLimiter } from './ratelimit.js';
+import type { Store } from './store.js';
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  operation: string;
+  /** The status answered; 0 when the connection was cut before an answer. */
+  status: number;
+}
+
+export interface Env {
+  store: Store;
+  knobs: Knobs;
+  limiter: RateLimiter;
+  faults: FaultQueue;
+  requests: RequestLogEntry[];
+  urls: { api: string; auth: string; storage: string; admin: string };
+}
+
+export const CLIENT_ID = 'emulator-client';
+export const CLIENT_SECRET = 'emulator-secret';
+export const USER = 'user1@example.com';
