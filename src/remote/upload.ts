@@ -152,6 +152,8 @@ export async function upload(
       const headers: Record<string, string> = {
         'Content-Type': 'application/octet-stream',
         'Content-Length': String(remaining),
+        // A storage host that answers before reading the whole body leaves the connection unusable.
+        Connection: 'close',
       };
       if (session.offset > 0)
         headers['Content-Range'] = `bytes ${session.offset}-${before.size - 1}/${before.size}`;

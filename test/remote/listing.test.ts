@@ -14,8 +14,11 @@ for (const endCursor of ['absent', 'null', 'empty']) {
       assert.deepEqual(listed.map((e) => e.name).sort(), names);
       assert.ok(listed.every((e) => e.kind === 'folder' && e.parentKey === parent.resourceKey));
       const lists = (await h.requests()).filter((r) => r.operation === 'list');
-      assert.equal(lists.length, 2, 'count=200 pages: 200 + 5');
-      assert.ok(lists.every((r) => r.status === 200 && /count=200/.test(r.path)));
+      assert.deepEqual(
+        lists.map((r) => r.status),
+        [200, 200],
+        'pages of 200: 200 + 5',
+      );
     });
   });
 }
