@@ -15,6 +15,7 @@ import { createReadStream, mkdtempSync, openSync, rmSync, writeSync, closeSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import axios from 'axios';
 import { createLogger } from '../src/log/logger.js';
@@ -69,7 +70,13 @@ async function login(urls: Urls, tokenFile: string): Promise<void> {
   session.close();
 }
 
-function openSession(urls: Urls, tokenFile: string) {
+function openSession(urls: Urls, tokenFile: string, logLines?: string[]) {
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logLines?.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
   return createSession({
     apiBaseUrl: urls.api,
     authUrl: urls.auth,
@@ -77,7 +84,7 @@ function openSession(urls: Urls, tokenFile: string) {
     clientSecret: 'emulator-secret',
     scope: 'file',
     tokenFile,
-    logger: createLogger({ level: 'warn' }),
+    logger: createLogger({ level: 'info', destination }),
     rateLimitPerMinute: 0,
     retry: { baseMs: 50, maxMs: 500 },
   });
@@ -89,6 +96,8 @@ interface PhaseResult {
   seconds: number;
   maxRssMB: number;
   offsets: number[];
+  /** Downloads: bytes on disk when the connection broke (the next request asks `Range: bytes=N-`). */
+  resumedAt: number[];
   localSha: string;
   remoteSha: string;
   requests: { method: string; path: string; operation: string; status: number }[];
@@ -103,7 +112,8 @@ async function phase(
   dropAfter: number,
 ): Promise<void> {
   const admin = axios.create({ baseURL: urls.admin + '/', validateStatus: () => true });
-  const session = openSession(urls, tokenFile);
+  const logLines: string[] = [];
+  const session = openSession(urls, tokenFile, logLines);
   const remote = session.remote({ kind: 'user', userId: 'me' });
   await admin.delete('requests');
   const offsets: number[] = [];
@@ -144,7 +154,12 @@ async function phase(
     ['upload', 'upload-url', 'download', 'download-content'].includes(r.operation),
   );
   session.close();
+  const resumedAt = logLines
+    .map((l) => JSON.parse(l) as { msg?: string; have?: number })
+    .filter((l) => l.msg === 'download: the transfer broke' && typeof l.have === 'number')
+    .map((l) => l.have as number);
   const result: PhaseResult = {
+    resumedAt,
     phase: name,
     bytes,
     seconds,
@@ -188,6 +203,7 @@ async function main(): Promise<void> {
     rmSync(down, { force: true });
     makeFile(big, bigMib);
     results.push(runPhase('upload-2', urls, tokenFile, big, 0));
+    const plain = runPlainUpload(urls, tokenFile, big);
 
     for (const r of results) {
       const ok = r.localSha !== '' && r.localSha === r.remoteSha;
@@ -195,11 +211,20 @@ async function main(): Promise<void> {
         `${r.phase}: ${(r.bytes / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(1)} s ` +
           `(${(r.bytes / MiB / r.seconds).toFixed(0)} MiB/s), peak RSS ${r.maxRssMB} MB, sha256 ${ok ? 'identical' : 'DIFFERENT'}`,
       );
-      if (r.offsets.length) console.log(`  upload sessions started at offsets: ${r.offsets.join(', ')}`);
+      if (r.offsets.length > 1) {
+        const ranges = r.offsets.map((o) => `bytes ${o}-${r.bytes - 1}/${r.bytes}`);
+        console.log(`  upload PUTs (server offset → Content-Range): ${ranges.join(' | ')}`);
+      }
+      if (r.resumedAt.length)
+        console.log(`  download resumed with: ${r.resumedAt.map((n) => `Range: bytes=${n}-`).join(' | ')}`);
       for (const q of r.requests)
         console.log(`  ${q.status} ${q.method} ${q.operation} ${q.path.split('?')[0]}`);
       if (!ok) process.exitCode = 1;
     }
+    console.log(
+      `upload-3 (same ${bigMib} MiB file, plain node on dist/, no tsx loader): peak RSS ${plain.maxRssMB} MB ` +
+        `(an idle process of the same kind: ${plain.idleRssMB} MB)`,
+    );
   } finally {
     emu.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
@@ -216,6 +241,38 @@ function runPhase(name: string, urls: Urls, tokenFile: string, file: string, dro
   if (r.status !== 0 || !line.startsWith('{'))
     throw new Error(`phase ${name} failed (${r.status}): ${r.stdout}`);
   return JSON.parse(line) as PhaseResult;
+}
+
+/** The client as shipped (dist/, plain node): the 2 GiB upload's peak RSS without tsx's own memory. */
+function runPlainUpload(
+  urls: Urls,
+  tokenFile: string,
+  file: string,
+): { maxRssMB: number; idleRssMB: number } {
+  const script = `
+    const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+    const idle = rss();
+    const { createSession } = await import('./dist/remote/session.js');
+    const { createLogger } = await import('./dist/log/logger.js');
+    const [urls, tokenFile, file] = process.argv.slice(1);
+    const u = JSON.parse(urls);
+    const s = createSession({ apiBaseUrl: u.api, authUrl: u.auth, clientId: 'emulator-client',
+      clientSecret: 'emulator-secret', tokenFile, logger: createLogger({ level: 'warn' }), rateLimitPerMinute: 0 });
+    await s.remote({ kind: 'user', userId: 'me' }).upload(file, null, 'upload-3.bin');
+    s.close();
+    console.log(JSON.stringify({ maxRssMB: rss(), idleRssMB: idle }));`;
+  const r = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', script, JSON.stringify(urls), tokenFile, file],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`plain upload failed (${r.status}): ${r.stdout}`);
+  return JSON.parse(line) as { maxRssMB: number; idleRssMB: number };
 }
 
 const pi = process.argv.indexOf('--phase');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
+import { startTestEmulator } from '../helpers/emulator.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createSession, type DriveSession, type SessionOptions } from '../../src/remote/session.js';
 import type { Remote } from '../../src/remote/types.js';
@@ -48,20 +49,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-interface TestEmulator {
-  urls: { api: string; auth: string; storage: string; admin: string };
-  close(): Promise<void>;
-}
-
-/** test/helpers/emulator.ts is written alongside src/emulator; loaded at run time until it lands. */
-async function startTestEmulator(knobs: Record<string, unknown>): Promise<TestEmulator> {
-  const modPath = '../helpers/emulator.js';
-  const mod = (await import(modPath)) as {
-    startTestEmulator(k: Record<string, unknown>): Promise<TestEmulator>;
-  };
-  return mod.startTestEmulator(knobs);
-}
-
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 export const CLIENT_ID = 'emulator-client';
 export const CLIENT_SECRET = 'emulator-secret';
@@ -84,7 +71,7 @@ export async function harness(
   knobs: Record<string, unknown> = {},
   opts: { login?: boolean; session?: Partial<SessionOptions> } = {},
 ): Promise<Harness> {
-  const emu = await startTestEmulator({ rateLimit: 0, ...knobs });
+  const emu = await startTestEmulator({ rateLimit: 0, ...knobs } as Parameters<typeof startTestEmulator>[0]);
   const urls = emu.urls;
   const dir = mkdtempSync(join(tmpdir(), 'lwsync-remote-'));
   const tokenFile = join(dir, 'state', 'tokens.json');
