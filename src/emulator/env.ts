@@ -18,6 +18,8 @@ export interface Env {
   limiter: RateLimiter;
   faults: FaultQueue;
   requests: RequestLogEntry[];
+  /** Upload sessions whose bytes are being written; settled once they are on disk. */
+  busy: Map<string, Promise<void>>;
   urls: { api: string; auth: string; storage: string; admin: string };
 }
 

@@ -133,6 +133,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     limiter: new RateLimiter(),
     faults: new FaultQueue(),
     requests: [],
+    busy: new Map(),
     urls: { api: '', auth: '', storage: '', admin: '' },
   };
   let inflight = 0;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { CLIENT_ID, CLIENT_SECRET, loginTestUser } from '../helpers/emulator.js';
 import { withEmu } from './util.js';
 
@@ -163,7 +163,7 @@ test('a file.read token reads but is refused writes with 403 FORBIDDEN', async (
   });
 });
 
-function jwt(privateKey: import('node:crypto').KeyObject, claims: Record<string, unknown>): string {
+function jwt(privateKey: KeyObject, claims: Record<string, unknown>): string {
   const enc = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
   const data = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc(claims)}`;
   return `${data}.${sign('RSA-SHA256', Buffer.from(data), privateKey).toString('base64url')}`;

@@ -59,7 +59,10 @@ export async function createUploadUrl(
   const now = Date.now();
   if (resume) {
     const s = env.store.pendingSession(drive, parent, n.name, size, now);
-    if (s) return sendJson(ctx, 200, { uploadUrl: uploadUrlOf(env, s.id), offset: received(env, s.id) });
+    if (s) {
+      await env.busy.get(s.id);
+      return sendJson(ctx, 200, { uploadUrl: uploadUrlOf(env, s.id), offset: received(env, s.id) });
+    }
   }
   const s: UploadSession = {
     id: newId('u'),
@@ -141,6 +144,7 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   const parentOk = s.parent === null || env.store.item(s.parent)?.folder === 1;
   if (!parentOk) throw storageError(404, 1001, 'Parent Folder Not Found');
   quotaCheck(env, s, s.overwrite ? clash(env, s.drive, s.parent, s.name) : undefined);
+  await env.busy.get(s.id);
   const have = received(env, s.id);
   const range = contentRange(ctx.req.headers['content-range']);
   const first = range ? range.first : 0;
@@ -173,34 +177,42 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   let written = 0;
   let overflow = false;
   let aborted = false;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (!pendingBytes) return;
+    const b = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    pending = [];
+    pendingBytes = 0;
+    await fh.write(b, 0, b.length, first + written);
+    hash?.update(b);
+    written += b.length;
+  };
+  let release = (): void => {};
+  const busy = new Promise<void>((r) => (release = r));
+  env.busy.set(s.id, busy);
   try {
     await fh.truncate(first);
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async (): Promise<void> => {
-      if (!pendingBytes) return;
-      const b = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
-      await fh.write(b, 0, b.length, first + written);
-      hash?.update(b);
-      written += b.length;
-      pending = [];
-      pendingBytes = 0;
-    };
-    for await (const c of src) {
-      const room = remaining - written - pendingBytes;
-      if (c.length > room) overflow = true;
-      const take = c.length > room ? c.subarray(0, room) : c;
-      if (take.length) {
-        pending.push(take);
-        pendingBytes += take.length;
+    try {
+      for await (const c of src) {
+        const room = remaining - written - pendingBytes;
+        if (c.length > room) overflow = true;
+        const take = c.length > room ? c.subarray(0, room) : c;
+        if (take.length) {
+          pending.push(take);
+          pendingBytes += take.length;
+        }
+        if (pendingBytes >= 1024 * 1024) await flush();
       }
-      if (pendingBytes >= 1024 * 1024) await flush();
+    } catch {
+      aborted = true;
     }
+    // The bytes received before a cut stay in the session (reference §5).
     await flush();
-  } catch {
-    aborted = true;
   } finally {
     await fh.close();
+    if (env.busy.get(s.id) === busy) env.busy.delete(s.id);
+    release();
   }
   if (cut.cut || aborted) {
     socket.destroy();
