@@ -228,7 +228,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         }
       }
       await plan.run(ctx);
-      if (!res.headersSent && !res.destroyed) throw new Error(`no answer for ${method} ${url.pathname}`);
+      if (!res.headersSent && !res.destroyed && !req.socket?.destroyed)
+        throw new Error(`no answer for ${method} ${url.pathname}`);
     } catch (e) {
       if (e instanceof ApiError) return sendError(ctx, e);
       console.error(`emulator: ${method} ${url.pathname}:`, e);

@@ -216,6 +216,7 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   }
   if (cut.cut || aborted) {
     socket.destroy();
+    ctx.res.destroy();
     return;
   }
   if (boundary && !mp.found) throw storageError(400, 10000, 'multipart body has no Filedata part');
