@@ -118,3 +118,43 @@ test('a host that refuses connections is UnreachableError after the attempts', a
     s.close();
   }
 });
+
+test('the per-host concurrency cap keeps parallel calls within the server limit on concurrent requests', async () => {
+  await withHarness(
+    { concurrency: 2, latency: 20 },
+    async (h) => {
+      await Promise.all(Array.from({ length: 8 }, () => h.remote.list(null)));
+      const lists = (await h.requests()).filter((r) => r.operation === 'list').map((r) => r.status);
+      assert.deepEqual(lists, Array(8).fill(200));
+    },
+    { session: { concurrency: 2 } },
+  );
+});
+
+test('two remotes of one session share the pacer and the host slots', async () => {
+  await withHarness(
+    { concurrency: 1, latency: 20 },
+    async (h) => {
+      const other = h.session.remote({ kind: 'user', userId: 'me' });
+      await Promise.all([h.remote.list(null), other.list(null), h.remote.list(null), other.list(null)]);
+      const lists = (await h.requests()).filter((r) => r.operation === 'list').map((r) => r.status);
+      assert.deepEqual(lists, [200, 200, 200, 200]);
+      assert.equal(h.session.stats().requests.list, 4);
+    },
+    { session: { concurrency: 1 } },
+  );
+});
+
+test('parallel calls beyond the server limit on concurrent requests are answered 429 and waited out', async () => {
+  await withHarness(
+    { concurrency: 1, latency: 20 },
+    async (h) => {
+      const got = await Promise.all(Array.from({ length: 3 }, () => h.remote.list(null)));
+      assert.equal(got.length, 3);
+      const lists = (await h.requests()).filter((r) => r.operation === 'list').map((r) => r.status);
+      assert.ok(lists.includes(429), lists.join(','));
+      assert.equal(lists.filter((s) => s === 200).length, 3);
+    },
+    { session: { concurrency: 3 } },
+  );
+});
