@@ -84,10 +84,15 @@ export async function download(
           let from = start;
           if (res.status === 200) from = 0;
           else {
-            const range = /^bytes (\d+)-/.exec(header(res.headers, 'content-range') ?? '');
-            if (!range || Number(range[1]) !== start) {
+            const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(
+              (header(res.headers, 'content-range') ?? '').trim(),
+            );
+            if (!range || Number(range[1]) !== start || (range[2] !== '*' && Number(range[2]) !== total)) {
               res.body.destroy();
-              throw new RemoteError('transient', 'download: the storage host answered another range');
+              throw new RemoteError(
+                'transient',
+                'download: the storage host answered another range or file size',
+              );
             }
           }
           const length = Number(header(res.headers, 'content-length') ?? NaN);
