@@ -160,7 +160,12 @@ export async function upload(
       const file =
         remaining === 0
           ? null
-          : createReadStream(localPath, { start: session.offset, highWaterMark: 1 << 20 });
+          : createReadStream(localPath, {
+              start: session.offset,
+              // Never more than declared, even if the file grows meanwhile (the check after sending reports it).
+              end: before.size - 1,
+              highWaterMark: 1 << 20,
+            });
       stream = file;
       const body =
         file === null
