@@ -198,3 +198,40 @@ test('a body longer than the declared size answers 400 and stores nothing', asyn
     assert.deepEqual(await e.tree(), []);
   });
 });
+
+test('a large multipart body whose delimiter straddles network chunks stores exactly the Filedata bytes', async () => {
+  await withEmu({}, async (e) => {
+    const bytes = randomBytes(1_500_000);
+    bytes.write('\r\n--', 700_000, 'latin1');
+    const { uploadUrl } = await e.uploadUrl('mp.bin', bytes.length);
+    const fd = new FormData();
+    fd.append('Filedata', new Blob([bytes]), 'mp.bin');
+    fd.append('after', 'tail part');
+    const r = await e.raw(uploadUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${e.token}` },
+      body: fd,
+    });
+    assert.equal(r.status, 201);
+    assert.equal((await e.tree())[0]?.sha256, sha256(bytes));
+  });
+});
+
+test('a resumed multipart upload honours Content-Range like a raw one', async () => {
+  await withEmu({}, async (e) => {
+    const bytes = randomBytes(100_000);
+    const s = await e.uploadUrl('m.bin', bytes.length, undefined, { resume: true });
+    await sendPartial(s.uploadUrl, e.token, bytes.length, bytes.subarray(0, 40_000));
+    const again = await e.uploadUrl('m.bin', bytes.length, undefined, { resume: true });
+    assert.equal(again.offset, 40_000);
+    const fd = new FormData();
+    fd.append('Filedata', new Blob([bytes.subarray(40_000)]), 'm.bin');
+    const r = await e.raw(again.uploadUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${e.token}`, 'Content-Range': `bytes 40000-99999/100000` },
+      body: fd,
+    });
+    assert.equal(r.status, 201);
+    assert.equal((await e.tree())[0]?.sha256, sha256(bytes));
+  });
+});

@@ -151,9 +151,13 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   if (range) {
     if (range.total !== s.size) throw storageError(400, 10000, `Content-Range total must be ${s.size}`);
     if (range.first !== have)
-      throw new ApiError(416, 'RANGE_NOT_SATISFIABLE', `Content-Range must start at ${have}`, 10000, {
-        Range: have > 0 ? `bytes=0-${have - 1}` : 'bytes=0-0',
-      });
+      throw new ApiError(
+        416,
+        'RANGE_NOT_SATISFIABLE',
+        `Content-Range must start at ${have}`,
+        10000,
+        have > 0 ? { Range: `bytes=0-${have - 1}` } : {},
+      );
     if (range.last !== s.size - 1)
       throw storageError(400, 10000, 'Content-Range must run to the end of the file');
   }
