@@ -24,7 +24,7 @@ export interface Env {
   raw(url: string, init?: RequestInit): Promise<Reply>;
   admin(method: string, path: string, body?: unknown): Promise<Reply>;
   tree(drive?: string): Promise<TreeRow[]>;
-  mkdir(name: string, parent?: string): Promise<Record<string, string>>;
+  mkdir(name: string, parent?: string): Promise<Record<string, string> & { fileId: string }>;
   upload(
     name: string,
     bytes: Buffer | string,
@@ -107,7 +107,7 @@ export async function setup(knobs: Partial<EmulatorOptions> = {}): Promise<Env> 
         fileName: name,
       });
       if (r.status !== 201) throw new Error(`mkdir ${name}: ${r.status} ${r.text}`);
-      return r.body as Record<string, string>;
+      return r.body as Record<string, string> & { fileId: string };
     },
     async uploadUrl(name, size, parent, extra = {}) {
       const r = await env.call('POST', parent ? `/files/${parent}` : '/files', {
