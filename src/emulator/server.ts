@@ -35,6 +35,7 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+const MAX_LOG = 200_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 function decodeSegments(pathname: string): string[] | null {
@@ -125,7 +126,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   for (const k of Object.keys(DEFAULT_KNOBS))
     if ((opts as Record<string, unknown>)[k] !== undefined) patch[k] = (opts as Record<string, unknown>)[k];
   applyKnobs(knobs, patch);
-  if (opts.jwtPublicKeyFile) knobs.jwtPublicKey = readFileSync(opts.jwtPublicKeyFile, 'utf8');
+  if (opts.jwtPublicKeyFile) {
+    try {
+      knobs.jwtPublicKey = readFileSync(opts.jwtPublicKeyFile, 'utf8');
+    } catch (e) {
+      throw new Error(
+        `--jwt-public-key: cannot read ${opts.jwtPublicKeyFile} (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
+    }
+  }
   const store = new Store(opts.dataDir);
   const env: Env = {
     store,
@@ -193,6 +202,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     inflight++;
     res.on('close', () => {
       inflight--;
+      // Bounded so a long-running emulator keeps a flat memory profile.
+      if (env.requests.length >= MAX_LOG) env.requests.splice(0, env.requests.length - MAX_LOG + 1);
       env.requests.push({
         method,
         path: url.pathname + url.search,
