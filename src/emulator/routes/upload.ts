@@ -183,14 +183,18 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   let aborted = false;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  // One write in flight while the next megabyte is read; `written` counts bytes handed to it.
+  let writing: Promise<unknown> = Promise.resolve();
   const flush = async (): Promise<void> => {
     if (!pendingBytes) return;
     const b = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
     pending = [];
     pendingBytes = 0;
-    await fh.write(b, 0, b.length, first + written);
     hash?.update(b);
+    await writing;
+    const at = first + written;
     written += b.length;
+    writing = fh.write(b, 0, b.length, at);
   };
   let release = (): void => {};
   const busy = new Promise<void>((r) => (release = r));
@@ -213,6 +217,7 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
     }
     // The bytes received before a cut stay in the session (reference §5).
     await flush();
+    await writing;
   } finally {
     await fh.close();
     if (env.busy.get(s.id) === busy) env.busy.delete(s.id);
