@@ -102,7 +102,15 @@ function buildProgram(setCode: (c: number) => void): Command {
     .description('what the journal says: per pair last sync, items, pending work, conflicts, errors')
     .addOption(configOption())
     .option('--json', 'print one JSON document')
-    .addHelpText('after', examples(['lineworks-sync status --config config.toml --json']) + EXIT_CODES_HELP)
+    .addHelpText(
+      'after',
+      examples([
+        'lineworks-sync status --config config.toml',
+        'lineworks-sync status --config /etc/lineworks-sync/work.toml --json',
+      ]) +
+        '\nExit codes: 0 the report was printed (whatever it says), 1 the journal could not be read,\n' +
+        '2 usage or configuration error. Safe to run while the daemon runs (read-only, no lock).\n',
+    )
     .action(async (o: { config: string; json?: boolean }) => {
       setCode(await statusCommand(o.config, o.json === true));
     });

@@ -17,15 +17,26 @@ const SECRET_KEYS = [
   'authorization',
   'Authorization',
   'token',
-  'code',
   'assertion',
   'password',
+  'authCode',
+  'authorizationCode',
+  'authorization_code',
 ];
+
+/**
+ * Where an OAuth authorization `code` can appear: the callback's query, the token request's form
+ * body. `code` elsewhere is an error code (ENOENT, NOT_FOUND) and stays visible, except a top-level
+ * `code` field, which is redacted too (nothing tells what it is).
+ */
+const CODE_CONTAINERS = ['query', 'searchParams', 'params', 'body', 'form', 'data'];
 
 export const REDACT_PATHS = [
   ...SECRET_KEYS,
   ...SECRET_KEYS.map((k) => `*.${k}`),
   ...SECRET_KEYS.map((k) => `*.*.${k}`),
+  'code',
+  ...CODE_CONTAINERS.flatMap((c) => [`${c}.code`, `*.${c}.code`, `*.*.${c}.code`]),
   'headers.authorization',
   '*.headers.authorization',
 ];

@@ -46,3 +46,31 @@ test('the error serializer keeps class and code of a remote error', () => {
     status: 404,
   });
 });
+
+test('an error code such as ENOENT stays visible in a log line', () => {
+  const { stream, lines } = capture();
+  const log = createLogger({ destination: stream });
+  const err = Object.assign(new Error('no such file'), { code: 'ENOENT' });
+  log.warn({ err }, 'scan failed');
+  log.warn({ err: Object.assign(new Error('gone'), { code: 'NOT_FOUND', status: 404 }) }, 'remote');
+  const first = JSON.parse(lines[0]!) as { err: { code: string } };
+  const second = JSON.parse(lines[1]!) as { err: { code: string } };
+  assert.equal(first.err.code, 'ENOENT');
+  assert.equal(second.err.code, 'NOT_FOUND');
+});
+
+test('an OAuth authorization code in a query, form body or top-level field stays redacted', () => {
+  const { stream, lines } = capture();
+  const log = createLogger({ destination: stream });
+  const secret = 'secret-auth-code';
+  log.info({ query: { code: secret, state: 's1' } }, 'callback');
+  log.info({ request: { body: { grant_type: 'authorization_code', code: secret } } }, 'token request');
+  log.info({ req: { query: { code: secret } }, params: { code: secret }, form: { code: secret } }, 'more');
+  log.info({ code: secret }, 'top level');
+  log.info({ authCode: secret, ctx: { authorizationCode: secret } }, 'named');
+  assert.equal(lines.length, 5);
+  for (const line of lines) assert.ok(!line.includes(secret), line);
+  const callback = JSON.parse(lines[0]!) as { query: { code: string; state: string } };
+  assert.equal(callback.query.code, '[redacted]');
+  assert.equal(callback.query.state, 's1');
+});
