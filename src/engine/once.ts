@@ -1,6 +1,12 @@
-/** One reconciliation pass over every pair (contracts.md §1 `--once`). */
+/** One reconciliation pass over every pair (contracts.md §1 `--once`), and its exit code. */
 import type { Config } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
+import { EXIT } from '../cli/exit-codes.js';
+import { Journal, JournalLockedError } from '../journal/index.js';
+import { LoginRequiredError, UnreachableError } from '../remote/errors.js';
+import { syncPair, type PassResult } from './pass.js';
+import { createProgress } from './progress.js';
+import { openSession, requestCount } from './session.js';
 
 export interface OnceFlags {
   dryRun: boolean;
@@ -8,7 +14,85 @@ export interface OnceFlags {
   resync: boolean;
 }
 
+/** Severity order of exit codes when pairs end differently: the worst one is the process's. */
+const SEVERITY: readonly number[] = [EXIT.OK, EXIT.PARTIAL, EXIT.GUARD, EXIT.UNREACHABLE, EXIT.LOGIN];
+
+export function worse(a: number, b: number): number {
+  return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
+}
+
+export function exitOf(result: PassResult): number {
+  if (result.status === 'guard') return EXIT.GUARD;
+  if (result.status === 'failed') return EXIT.PARTIAL;
+  const o = result.outcome;
+  return o.failed + o.refused + o.deferred + result.skippedRefused > 0 ? EXIT.PARTIAL : EXIT.OK;
+}
+
 /** Returns the exit code of contracts.md §1. */
-export async function runOnce(_config: Config, _flags: OnceFlags, _log: Logger): Promise<number> {
-  throw new Error('runOnce: not built yet');
+export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Promise<number> {
+  let journal: Journal;
+  try {
+    journal = Journal.open(config.stateDir);
+  } catch (e) {
+    if (e instanceof JournalLockedError) {
+      console.error(`error: ${e.message}`);
+      return EXIT.UNREACHABLE;
+    }
+    throw e;
+  }
+  const session = openSession(config, log);
+  const progress = createProgress();
+  let code: number = EXIT.OK;
+  try {
+    if (!session.hasTokens()) {
+      console.error(`error: not logged in; run: lineworks-sync login --config ${config.file}`);
+      return EXIT.LOGIN;
+    }
+    for (const pair of config.pairs) {
+      const env = {
+        journal,
+        remote: session.remote(pair.drive),
+        log,
+        stateDir: config.stateDir,
+        progress,
+        out: (line: string) =>
+          console.log(flags.dryRun && config.pairs.length > 1 ? `[${pair.name}] ${line}` : line),
+      };
+      let result: PassResult;
+      try {
+        result = await syncPair(env, pair, flags);
+      } catch (e) {
+        if (e instanceof LoginRequiredError) {
+          console.error(
+            `error: the login is no longer valid (${e.message}); run: lineworks-sync login --config ${config.file}`,
+          );
+          return EXIT.LOGIN;
+        }
+        if (e instanceof UnreachableError) {
+          console.error(`error: LINE WORKS could not be reached (${e.message}); try again later`);
+          return worse(code, EXIT.UNREACHABLE);
+        }
+        log.error({ pair: pair.name, err: e }, 'pass failed');
+        console.error(`error: pair "${pair.name}": ${(e as Error).message}`);
+        code = worse(code, EXIT.PARTIAL);
+        continue;
+      }
+      if (result.status === 'guard') console.error(`stopped: pair "${pair.name}": ${result.reason}`);
+      if (result.status === 'failed') console.error(`error: pair "${pair.name}": ${result.reason}`);
+      const pairCode = exitOf(result);
+      if (result.status === 'done' && !flags.dryRun) {
+        if (result.outcome.failed === 0) journal.setLastSync(pair.name, Date.now());
+        log.info({ pair: pair.name, ...result.outcome, exit: pairCode }, 'pass finished');
+      }
+      code = worse(code, pairCode);
+    }
+    return code;
+  } finally {
+    progress.close();
+    const stats = session.stats();
+    if (stats.last429At !== undefined) journal.setLast429(stats.last429At);
+    log.debug({ requests: requestCount(session) }, 'requests sent');
+    session.close();
+    journal.close();
+  }
 }

@@ -1,0 +1,95 @@
+/**
+ * upload: send the local file (design.md decision table "changed / new → upload"). Resumable across
+ * runs: the upload session is persisted before bytes flow (seed 004). When the plan overwrites a
+ * remote file, the remote is looked at again first: if it changed since the listing, nothing is
+ * sent and the next pass sees both changes (a conflict, never a silent overwrite).
+ */
+import { sha256File } from '../../scan/hash.js';
+import { baseName } from '../../scan/names.js';
+import { toBaseRow } from '../../journal/index.js';
+import { RemoteError } from '../../remote/errors.js';
+import type { LocalEntry } from '../../scan/types.js';
+import type { RemoteEntry, UploadSession } from '../../remote/types.js';
+import type { PairRun } from '../context.js';
+import { diskPath, statFacts, stillAsScanned } from '../local-facts.js';
+
+export type StepResult = 'done' | 'deferred';
+
+export function remoteStillAsListed(now: RemoteEntry, listed: RemoteEntry): boolean {
+  return now.updateDate === listed.updateDate && now.size === listed.size && now.kind === listed.kind;
+}
+
+/** Sends `local` to `path` (under its parent's key); returns the entry the Drive answered. */
+export async function sendFile(
+  run: PairRun,
+  path: string,
+  local: LocalEntry,
+  replaces: RemoteEntry | undefined,
+): Promise<{ entry: RemoteEntry; sha256: string } | 'deferred'> {
+  const abs = diskPath(run.root, local);
+  const before = statFacts(abs);
+  if (!stillAsScanned(before, local)) return 'deferred';
+  if (replaces) {
+    let now: RemoteEntry | null;
+    try {
+      now = await run.remote.get(replaces.resourceKey);
+    } catch (e) {
+      if (e instanceof RemoteError && e.errorClass === 'not-found') now = null;
+      else throw e;
+    }
+    if (!now || !remoteStillAsListed(now, replaces)) return 'deferred';
+  }
+  const sha256 = local.sha256 ?? (await sha256File(abs));
+  const stored = run.journal.getUploadSession(run.pair.name, path);
+  const session: UploadSession | null = stored
+    ? {
+        uploadUrl: stored.uploadUrl,
+        offset: stored.offset,
+        size: stored.size,
+        mtimeMs: stored.mtimeMs,
+        parentKey: stored.parentKey,
+        name: stored.name,
+        createdAt: stored.createdMs,
+        ...(stored.sha256 ? { sha256: stored.sha256 } : {}),
+      }
+    : null;
+  run.progress.start(path, local.size);
+  const entry = await run.remote.upload(abs, run.keys.parentKey(path), baseName(path), {
+    overwrite: replaces !== undefined,
+    mtimeMs: Math.trunc(local.mtimeMs),
+    session,
+    onSession: (s) =>
+      run.journal.saveUploadSession(run.pair.name, {
+        path,
+        uploadUrl: s.uploadUrl,
+        offset: s.offset,
+        size: s.size,
+        mtimeMs: s.mtimeMs,
+        sha256: s.sha256 ?? sha256,
+        parentKey: s.parentKey,
+        name: s.name,
+        createdMs: s.createdAt,
+      }),
+    onProgress: (p) => run.progress.advance(path, p.bytesDone),
+  });
+  run.journal.deleteUploadSession(run.pair.name, path);
+  run.progress.finish(path);
+  return { entry, sha256 };
+}
+
+export async function upload(
+  run: PairRun,
+  a: { path: string; local: LocalEntry; remote?: RemoteEntry },
+): Promise<StepResult> {
+  const sent = await sendFile(run, a.path, a.local, a.remote);
+  if (sent === 'deferred') return 'deferred';
+  const facts = statFacts(diskPath(run.root, a.local));
+  if (!facts || !stillAsScanned(facts, a.local)) {
+    // Sent, but changed since: keep the base of what was sent, so the next pass uploads again.
+    run.journal.putBase(run.pair.name, toBaseRow(a.path, a.local, sent.entry, sent.sha256));
+    return 'deferred';
+  }
+  run.journal.putBase(run.pair.name, toBaseRow(a.path, facts, sent.entry, sent.sha256));
+  run.log.info({ pair: run.pair.name, action: 'upload', path: a.path, bytes: a.local.size }, 'uploaded');
+  return 'done';
+}

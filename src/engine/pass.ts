@@ -1,0 +1,180 @@
+/**
+ * One pass over one pair (design.md "The shape"): roots → local scan → remote walk → plan → guard
+ * → execute. `--once` runs passes until nothing is left that a pass can do (at most MAX_PASSES);
+ * the daemon runs one per trigger.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { PairConfig } from '../config/types.js';
+import type { Journal } from '../journal/index.js';
+import type { Logger } from '../log/logger.js';
+import { trashRoot, runStamp } from '../local/trash.js';
+import { formatAction, plan, type Action, type PlanSkip } from '../plan/index.js';
+import type { Remote, RemoteEntry } from '../remote/types.js';
+import { loadIgnore, scanLocal } from '../scan/index.js';
+import { join } from 'node:path';
+import type { PairRun, PassOutcome } from './context.js';
+import { executePlan } from './execute.js';
+import { massDeleteGuard } from './guard.js';
+import { RemoteKeys } from './keys.js';
+import { preparePair } from './prepare.js';
+import type { Progress } from './progress.js';
+import { recordSkips } from './skips.js';
+
+export interface PassFlags {
+  dryRun: boolean;
+  force: boolean;
+  resync: boolean;
+}
+
+export interface PassEnv {
+  journal: Journal;
+  remote: Remote;
+  log: Logger;
+  stateDir: string;
+  progress: Progress;
+  /** Where --dry-run writes its plan lines. */
+  out: (line: string) => void;
+}
+
+/** How a pair's pass ended: 'guard' = stopped by a safety guard before any change. */
+export type PassResult =
+  | { status: 'guard'; reason: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'done'; outcome: PassOutcome; again: boolean; skippedRefused: number; planned: number };
+
+const MAX_PASSES = 3;
+
+async function walkRemote(
+  remote: Remote,
+  folderKey: string | null,
+  keys: RemoteKeys,
+): Promise<{ entries: Map<string, RemoteEntry>; failures: string[] }> {
+  const entries = new Map<string, RemoteEntry>();
+  const failures: string[] = [];
+  for await (const e of remote.walk(folderKey, (path) => failures.push(path))) {
+    entries.set(e.path, e);
+    if (e.kind === 'folder') keys.set(e.path, e.resourceKey);
+  }
+  return { entries, failures };
+}
+
+function transferBytes(actions: readonly Action[]): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const a of actions) {
+    if (a.kind === 'upload') bytes += a.local.size;
+    else if (a.kind === 'download' || a.kind === 'conflict') bytes += a.remote.size;
+    else if (a.kind === 'record' || a.kind === 'forget') continue;
+    files++;
+  }
+  return { files, bytes };
+}
+
+export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags): Promise<PassResult> {
+  const { journal, remote, log } = env;
+  const prepared = await preparePair(journal, remote, pair, flags);
+  if (!prepared.ok) return { status: 'guard', reason: prepared.reason };
+
+  const base = flags.resync && flags.dryRun ? new Map() : journal.getBase(pair.name);
+  const rules = loadIgnore(pair.local, pair.ignore);
+  const localScan = existsSync(pair.local)
+    ? await scanLocal(pair.local, { rules, base })
+    : { entries: new Map(), skipped: [], failures: [], hashed: 0 };
+  if (localScan.failures.some((f) => f.path === '')) {
+    return {
+      status: 'failed',
+      reason: `the local root ${pair.local} could not be read: ${localScan.failures[0]?.message}`,
+    };
+  }
+  const keys = new RemoteKeys(prepared.folderKey);
+  for (const row of base.values()) if (row.kind === 'folder') keys.set(row.path, row.remoteKey);
+  const remoteScan = prepared.remoteExists
+    ? await walkRemote(remote, prepared.folderKey, keys)
+    : { entries: new Map<string, RemoteEntry>(), failures: [] };
+  if (remoteScan.failures.includes('')) {
+    return { status: 'failed', reason: `the remote folder ${pair.remotePath} could not be listed` };
+  }
+
+  const now = Date.now();
+  const result = plan({
+    base,
+    local: localScan.entries,
+    remote: remoteScan.entries,
+    localFailures: localScan.failures.map((f) => f.path),
+    remoteFailures: remoteScan.failures,
+    rules,
+    options: { resync: flags.resync, caseInsensitiveRemote: true, host: hostname(), nowMs: now },
+  });
+  const skips: PlanSkip[] = [
+    ...localScan.skipped.map((s) => ({ ...s, side: 'local' as const })),
+    ...localScan.failures.map((f) => ({
+      path: f.path,
+      reason: 'unreadable' as const,
+      detail: f.message,
+      side: 'local' as const,
+    })),
+    ...remoteScan.failures.map((p) => ({
+      path: p,
+      reason: 'side-failed' as const,
+      detail: 'listing failed',
+      side: 'remote' as const,
+    })),
+    ...result.summary.skipped,
+  ];
+
+  const guard = massDeleteGuard(result.summary, pair);
+  if (flags.dryRun) {
+    for (const a of result.actions) {
+      const line = formatAction(a);
+      if (line) env.out(line);
+    }
+    if (guard.stop && !flags.force)
+      return {
+        status: 'guard',
+        reason: `mass-delete guard: ${guard.reason}; rerun with --force if this is intended`,
+      };
+    return {
+      status: 'done',
+      outcome: { actions: 0, failed: 0, refused: 0, deferred: 0 },
+      again: false,
+      skippedRefused: 0,
+      planned: result.actions.length,
+    };
+  }
+  const skippedRefused = recordSkips(journal, log, pair.name, skips, now);
+  if (guard.stop && !flags.force) {
+    return {
+      status: 'guard',
+      reason: `mass-delete guard: ${guard.reason}; nothing was changed. Rerun with --force if this is intended`,
+    };
+  }
+
+  const run: PairRun = {
+    pair,
+    journal,
+    remote,
+    log,
+    root: pair.local,
+    keys,
+    trashBin: join(trashRoot(env.stateDir, pair.name), runStamp(new Date(now))),
+    progress: env.progress,
+    now: () => Date.now(),
+    again: false,
+  };
+  const t = transferBytes(result.actions);
+  if (t.files > 0) env.progress.plan(t.files, t.bytes);
+  const outcome = await executePlan(run, result.actions);
+  return { status: 'done', outcome, again: run.again, skippedRefused, planned: result.actions.length };
+}
+
+/** Passes until the pair converges or MAX_PASSES ran; the last result decides the exit code. */
+export async function syncPair(env: PassEnv, pair: PairConfig, flags: PassFlags): Promise<PassResult> {
+  let result = await passOnce(env, pair, flags);
+  for (let n = 1; n < MAX_PASSES && !flags.dryRun && result.status === 'done'; n++) {
+    const o = result.outcome;
+    if (!result.again && o.deferred === 0) break;
+    result = await passOnce(env, pair, { ...flags, resync: false });
+  }
+  return result;
+}
