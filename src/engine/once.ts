@@ -5,6 +5,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import { Journal, JournalLockedError } from '../journal/index.js';
 import { LoginRequiredError, UnreachableError } from '../remote/errors.js';
 import { syncPair, type PassResult } from './pass.js';
+import { recordApiUse } from './api-use.js';
 import { createProgress } from './progress.js';
 import { openSession, requestCount } from './session.js';
 
@@ -91,7 +92,9 @@ export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Pr
     progress.close();
     const stats = session.stats();
     if (stats.last429At !== undefined) journal.setLast429(stats.last429At);
-    log.debug({ requests: requestCount(session) }, 'requests sent');
+    const requests = requestCount(session);
+    recordApiUse(journal, Date.now(), requests);
+    log.debug({ requests }, 'requests sent');
     session.close();
     journal.close();
   }

@@ -17,6 +17,7 @@ import type { PairRun, PassOutcome } from './context.js';
 import { executePlan } from './execute.js';
 import { massDeleteGuard } from './guard.js';
 import { RemoteKeys } from './keys.js';
+import { savePending, type PendingItem } from './pending.js';
 import { preparePair } from './prepare.js';
 import type { Progress } from './progress.js';
 import { recordSkips } from './skips.js';
@@ -57,6 +58,17 @@ async function walkRemote(
     if (e.kind === 'folder') keys.set(e.path, e.resourceKey);
   }
   return { entries, failures };
+}
+
+function pendingItems(actions: readonly Action[]): PendingItem[] {
+  const items: PendingItem[] = [];
+  for (const a of actions) {
+    if (a.kind === 'record' || a.kind === 'forget') continue;
+    const bytes =
+      a.kind === 'upload' ? a.local.size : a.kind === 'download' || a.kind === 'conflict' ? a.remote.size : 0;
+    items.push({ kind: a.kind, path: a.path, bytes });
+  }
+  return items;
 }
 
 function transferBytes(actions: readonly Action[]): { files: number; bytes: number } {
@@ -164,7 +176,13 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
   };
   const t = transferBytes(result.actions);
   if (t.files > 0) env.progress.plan(t.files, t.bytes);
-  const outcome = await executePlan(run, result.actions);
+  savePending(journal, pair.name, pendingItems(result.actions));
+  let outcome: PassOutcome;
+  try {
+    outcome = await executePlan(run, result.actions);
+  } finally {
+    savePending(journal, pair.name, []);
+  }
   return { status: 'done', outcome, again: run.again, skippedRefused, planned: result.actions.length };
 }
 
