@@ -59,7 +59,7 @@ export interface Pair {
   fault(f: Record<string, unknown>): Promise<void>;
   /** The remote entry at a path below the pair's folder (through the other device). */
   remoteAt(path: string): Promise<RemoteEntry>;
-  /** Writes a remote file at a path below the pair's folder, creating folders (other device). */
+  /** Writes a remote file at a path below the pair's folder (or at a drive path starting with "/"), creating folders (other device). */
   putRemote(path: string, content: string | Buffer): Promise<RemoteEntry>;
   write(path: string, content: string | Buffer): void;
   read(path: string): string;
@@ -186,7 +186,7 @@ export async function setupPair(t: TestContext, opts: PairOptions = {}): Promise
       return found;
     },
     async putRemote(path, content) {
-      const parts = `${prefix}${path}`.split('/').filter(Boolean);
+      const parts = (path.startsWith('/') ? path : `${prefix}${path}`).split('/').filter(Boolean);
       const name = parts.pop() as string;
       let parent: string | null = null;
       for (const seg of parts) parent = (await other.mkdir(parent, seg)).resourceKey;

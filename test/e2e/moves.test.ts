@@ -77,7 +77,13 @@ test('without a rename route on the server, a local file rename is sent under th
   renameSync(join(p.local, 'draft.txt'), join(p.local, 'final.txt'));
   mkdirSync(join(p.local, 'dir2'));
   renameSync(join(p.local, 'dir/in.txt'), join(p.local, 'dir2/in.txt'));
+  await p.clearRequests();
   expectExit(await p.once(), 0);
+  const log = await p.requests();
+  assert.ok(
+    log.some((r) => r.operation === 'rename' && r.status === 404),
+    'the rename route was tried and refused',
+  );
   const tree = await p.tree();
   assert.equal(tree.has('draft.txt'), false);
   assert.equal(tree.get('final.txt')?.sha256, sha('text'));
