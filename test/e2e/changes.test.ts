@@ -84,8 +84,8 @@ test('both sides changed differently: the Drive keeps the name, the local versio
   assert.equal(p.read('report.txt'), 'remote edit!');
   const files = p.localFiles();
   assert.equal(files.length, 2);
-  const copy = files.find((f) => f.startsWith('report (conflicted copy '));
-  assert.ok(copy?.endsWith(').txt'), `conflicted copy in ${files.join(', ')}`);
+  const copy = files.find((f) => f.startsWith('report (conflicted copy ')) ?? '';
+  assert.ok(copy.endsWith(').txt'), `conflicted copy in ${files.join(', ')}`);
   assert.equal(p.read(copy), 'local edit');
   const tree = await p.tree();
   assert.equal(tree.get('report.txt')?.sha256, sha('remote edit!'));

@@ -81,8 +81,8 @@ export interface PairOptions {
 }
 
 export async function setupPair(t: TestContext, opts: PairOptions = {}): Promise<Pair> {
-  const emu = await startTestEmulator({ rateLimit: 0, ...opts.knobs });
   const dir = mkdtempSync(join(tmpdir(), 'lwsync-e2e-'));
+  const emu = await startTestEmulator({ rateLimit: 0, ...opts.knobs });
   const sessions: DriveSession[] = [];
   t.after(async () => {
     for (const s of sessions) s.close();
