@@ -130,9 +130,16 @@ function buildProgram(setCode: (c: number) => void): Command {
   program
     .command('demo')
     .description("a newcomer's first run: an emulator with sample content, synced both ways")
-    .addHelpText('after', examples(['lineworks-sync demo']) + EXIT_CODES_HELP)
-    .action(async () => {
-      setCode(await demoCommand());
+    .option('--dir <dir>', 'put the demo here (a new or empty folder; default: a new temp folder)')
+    .option('--keep', 'leave the emulator running until Ctrl-C, to try the printed commands')
+    .addHelpText(
+      'after',
+      examples(['lineworks-sync demo', 'lineworks-sync demo --dir ./lwsync-demo --keep']) +
+        '\nExit codes: 0 everything happened as the demo says (it reads both sides to check),\n' +
+        '1 something did not (the message says what), 2 usage error (e.g. --dir is not empty).\n',
+    )
+    .action(async (o: { dir?: string; keep?: boolean }) => {
+      setCode(await demoCommand({ dir: o.dir, keep: o.keep === true }));
     });
 
   program
