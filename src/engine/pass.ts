@@ -21,6 +21,7 @@ import { savePending, type PendingItem } from './pending.js';
 import { preparePair } from './prepare.js';
 import type { Progress } from './progress.js';
 import { recordSkips } from './skips.js';
+import { sweepTemps } from './temps.js';
 
 export interface PassFlags {
   dryRun: boolean;
@@ -88,6 +89,7 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
   const prepared = await preparePair(journal, remote, pair, flags);
   if (!prepared.ok) return { status: 'guard', reason: prepared.reason };
 
+  if (!flags.dryRun) sweepTemps(journal, pair.name, pair.local);
   const base = flags.resync && flags.dryRun ? new Map() : journal.getBase(pair.name);
   const rules = loadIgnore(pair.local, pair.ignore);
   const localScan = existsSync(pair.local)

@@ -399,6 +399,20 @@ export class Journal {
     return r?.value ?? null;
   }
 
+  deleteMeta(pair: string, key: string): void {
+    this.#stmt('DELETE FROM meta WHERE pair = ? AND key = ?').run(pair, key);
+  }
+
+  /** Keys of the pair's meta rows that start with `prefix`. */
+  metaKeys(pair: string, prefix: string): string[] {
+    const rows = this.#stmt('SELECT key FROM meta WHERE pair = ? AND substr(key, 1, ?) = ? ORDER BY key').all(
+      pair,
+      prefix.length,
+      prefix,
+    ) as { key: string }[];
+    return rows.map((r) => r.key);
+  }
+
   setLastSync(pair: string, atMs: number): void {
     this.setMeta(pair, 'last_sync_ms', String(atMs));
   }

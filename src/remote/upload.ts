@@ -79,7 +79,8 @@ export async function upload(
     s.parentKey === parentKey &&
     s.name === name &&
     s.size === before.size &&
-    s.mtimeMs === before.mtimeMs;
+    // The journal keeps whole milliseconds (journal/schema 001 mtime_ms INTEGER).
+    Math.trunc(s.mtimeMs) === Math.trunc(before.mtimeMs);
   let known: UploadSession | null = matches(opts.session) ? opts.session : null;
   let fresh = false;
   let restarts = 0;

@@ -7,13 +7,13 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { toBaseRow } from '../../journal/index.js';
-import { placeAtomically, removeQuietly } from '../../local/atomic.js';
+import { placeAtomically } from '../../local/atomic.js';
 import { sha256File } from '../../scan/hash.js';
 import type { LocalEntry } from '../../scan/types.js';
 import type { RemoteEntry } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
 import { diskPath, statFacts, stillAsScanned } from '../local-facts.js';
-import { fetchToTemp } from './download.js';
+import { discardTemp, fetchToTemp } from './download.js';
 import { sendFile, type StepResult } from './upload.js';
 
 interface ConflictAction {
@@ -38,22 +38,23 @@ export async function conflict(run: PairRun, a: ConflictAction): Promise<StepRes
     if (a.verify) {
       const localSha = a.local.sha256 ?? (await sha256File(target));
       if (localSha === remoteSha) {
-        removeQuietly(tmp);
+        discardTemp(run, tmp);
         run.journal.putBase(run.pair.name, toBaseRow(a.path, a.local, entry, localSha));
         run.log.info({ pair: run.pair.name, path: a.path }, 'both sides changed to the same content');
         return 'done';
       }
     }
     if (!stillAsScanned(statFacts(target), a.local)) {
-      removeQuietly(tmp);
+      discardTemp(run, tmp);
       return 'deferred';
     }
     renameSync(target, aside);
     placeAtomically(tmp, target, null, entry.updateDate);
+    discardTemp(run, tmp);
     const placed = statFacts(target);
     if (placed) run.journal.putBase(run.pair.name, toBaseRow(a.path, placed, entry, remoteSha));
   } catch (e) {
-    removeQuietly(tmp);
+    discardTemp(run, tmp);
     throw e;
   }
   reportConflict(run, a);
@@ -88,10 +89,11 @@ async function conflictOfKinds(
     try {
       const sha = await sha256File(tmp);
       placeAtomically(tmp, target, null, entry.updateDate);
+      discardTemp(run, tmp);
       const facts = statFacts(target);
       if (facts) run.journal.putBase(run.pair.name, toBaseRow(a.path, facts, entry, sha));
     } catch (e) {
-      removeQuietly(tmp);
+      discardTemp(run, tmp);
       throw e;
     }
   }

@@ -13,6 +13,13 @@ import type { RemoteEntry } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
 import { statFacts } from '../local-facts.js';
 import type { StepResult } from './upload.js';
+import { forgetTemp, noteTemp } from '../temps.js';
+
+/** Removes a temporary file (if still there) and its journal note. */
+export function discardTemp(run: PairRun, tmp: string): void {
+  removeQuietly(tmp);
+  forgetTemp(run.journal, run.pair.name, run.root, tmp);
+}
 
 /** Downloads `remote` to a temporary file next to `target`; the caller places or removes it. */
 export async function fetchToTemp(
@@ -23,6 +30,7 @@ export async function fetchToTemp(
 ): Promise<{ tmp: string; entry: RemoteEntry }> {
   mkdirSync(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
+  noteTemp(run.journal, run.pair.name, run.root, tmp);
   run.progress.start(path, remote.size);
   try {
     const entry = await run.remote.download(remote.resourceKey, tmp, {
@@ -31,7 +39,7 @@ export async function fetchToTemp(
     run.progress.finish(path);
     return { tmp, entry };
   } catch (e) {
-    removeQuietly(tmp);
+    discardTemp(run, tmp);
     throw e;
   }
 }
@@ -46,11 +54,12 @@ export async function download(
   try {
     const sha256 = await sha256File(tmp);
     placeAtomically(tmp, target, expected, entry.updateDate);
+    forgetTemp(run.journal, run.pair.name, run.root, tmp);
     const facts = statFacts(target);
     if (!facts) return 'deferred';
     run.journal.putBase(run.pair.name, toBaseRow(a.path, facts, entry, sha256));
   } catch (e) {
-    removeQuietly(tmp);
+    discardTemp(run, tmp);
     if (e instanceof TargetChangedError) {
       run.log.info({ pair: run.pair.name, path: a.path }, 'local file changed during the download; kept it');
       return 'deferred';

@@ -1,0 +1,69 @@
+/** A run killed with SIGKILL at any moment converges on the next run (issue 5, incidents.md). */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { test } from 'node:test';
+import { Journal } from '../../src/journal/index.js';
+import { runCli } from '../helpers/cli.js';
+import { expectExit, setupPair, sha } from './harness.js';
+
+function leftovers(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('.lwsync-tmp-'));
+}
+
+test('a run killed mid-way through many transfers converges on the next run, without duplicates or temp files', async (t) => {
+  const p = await setupPair(t, { knobs: { latency: 40 } });
+  for (let i = 0; i < 15; i++) p.write(`up/u${i}.txt`, `local ${i}`);
+  for (let i = 0; i < 15; i++) await p.putRemote(`down/d${i}.txt`, `remote ${i}`);
+  const killed = await runCli(['--config', p.configFile, '--once'], { killAfterMs: 1500 });
+  assert.equal(killed.signal, 'SIGKILL');
+  const r = await p.once();
+  expectExit(r, 0);
+  const tree = await p.tree();
+  for (let i = 0; i < 15; i++) {
+    assert.equal(tree.get(`up/u${i}.txt`)?.sha256, sha(`local ${i}`));
+    assert.equal(p.read(`down/d${i}.txt`), `remote ${i}`);
+  }
+  const expected = (f: string): boolean => /^(up\/u|down\/d)\d+\.txt$/.test(f);
+  const remoteFiles = [...tree].filter(([, v]) => v.type === 'file').map(([k]) => k);
+  assert.deepEqual(
+    remoteFiles.filter((f) => !expected(f)),
+    [],
+  );
+  assert.deepEqual(
+    p.localFiles().filter((f) => !expected(f)),
+    [],
+  );
+  assert.equal(p.localFiles().length, 30);
+  assert.deepEqual(leftovers(p.local), []);
+  await p.knobs({ latency: 0 });
+  await p.clearRequests();
+  expectExit(await p.once(), 0);
+  assert.deepEqual(
+    (await p.requests()).filter((q) => q.operation !== 'list').map((q) => q.operation),
+    [],
+  );
+});
+
+test('an upload killed after the server kept part of it continues its persisted session on the next run', async (t) => {
+  const p = await setupPair(t);
+  const big = Buffer.alloc(24 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 4096) big[i] = i % 253;
+  p.write('big.bin', big);
+  await p.fault({ operation: 'upload', times: 1, dropAfterBytes: 8 * 1024 * 1024 });
+  const killed = await runCli(['--config', p.configFile, '--once'], {
+    env: { LWSYNC_LOG_LEVEL: 'info' },
+    killWhen: 'the transfer broke',
+  });
+  assert.equal(killed.signal, 'SIGKILL');
+  const j = Journal.openReadOnly(p.stateDir);
+  assert.ok(j);
+  const session = j.getUploadSession('docs', 'big.bin');
+  j.close();
+  assert.ok(session, 'the upload session was persisted before the bytes flowed');
+  await p.clearRequests();
+  expectExit(await p.once(), 0);
+  assert.equal((await p.tree()).get('big.bin')?.sha256, sha(big));
+  const uploadPath = new URL(session.uploadUrl).pathname;
+  const sends = (await p.requests()).filter((q) => q.operation === 'upload');
+  assert.ok(sends.length > 0 && sends.every((q) => q.path.startsWith(uploadPath)), JSON.stringify(sends));
+});
