@@ -10,6 +10,8 @@ export interface RequestLogEntry {
   operation: string;
   /** The status answered; 0 when the connection was cut before an answer. */
   status: number;
+  /** Storage requests only: the `Content-Range` of an upload or the `Range` of a download, when sent. */
+  range?: string;
 }
 
 export interface Env {

@@ -105,8 +105,17 @@ function planStorage(env: Env, method: string, segments: string[]): Planned {
   const m = method.toUpperCase();
   if (segments[0] === 'upload' && (m === 'PUT' || m === 'POST'))
     return { operation: 'upload', run: (c) => storageUpload(c, env) };
-  if (segments[0] === 'download' && m === 'GET')
+  // HEAD answers the headers of the GET (length, disposition, ranges) without the body.
+  if (segments[0] === 'download' && (m === 'GET' || m === 'HEAD'))
     return { operation: 'download-content', run: (c) => storageDownload(c, env) };
+  const allow = segments[0] === 'upload' ? 'PUT, POST' : segments[0] === 'download' ? 'GET, HEAD' : null;
+  if (allow)
+    return {
+      operation: 'unknown',
+      run: () => {
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Not Supported Operation', 10000, { Allow: allow });
+      },
+    };
   return {
     operation: 'unknown',
     run: () => {
@@ -146,12 +155,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     urls: { api: '', auth: '', storage: '', admin: '' },
   };
   let inflight = 0;
+  /** Aborted by close(): sleeps end early and no handler starts new work. */
+  const stopping = new AbortController();
+  /** Every running request handler; close() waits for them before it closes the database. */
+  const running = new Set<Promise<void>>();
 
   const serve = async (
     kind: 'main' | 'storage',
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> => {
+    if (stopping.signal.aborted) {
+      res.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     let hostKind: HostKind;
@@ -204,15 +221,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       inflight--;
       // Bounded so a long-running emulator keeps a flat memory profile.
       if (env.requests.length >= MAX_LOG) env.requests.splice(0, env.requests.length - MAX_LOG + 1);
+      const range = hostKind === 'storage' ? (req.headers['content-range'] ?? req.headers.range) : undefined;
       env.requests.push({
         method,
         path: url.pathname + url.search,
         operation: plan.operation,
         status: res.headersSent && res.writableFinished ? res.statusCode : 0,
+        ...(typeof range === 'string' ? { range } : {}),
       });
     });
     try {
-      if (knobs.latency > 0) await sleep(knobs.latency);
+      if (knobs.latency > 0) await sleep(knobs.latency, stopping.signal);
+      if (stopping.signal.aborted) return void res.destroy();
       if (knobs.concurrency > 0 && inflight > knobs.concurrency)
         return sendError(
           ctx,
@@ -232,7 +252,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           );
         const fault = env.faults.take(plan.operation);
         if (fault) {
-          if (fault.delayMs) await sleep(fault.delayMs);
+          if (fault.delayMs) await sleep(fault.delayMs, stopping.signal);
+          if (stopping.signal.aborted) return void res.destroy();
           if (fault.status !== undefined && !fault.apply)
             return sendError(ctx, faultError(fault.status), fault.dialect, fault.resetSeconds);
           ctx.fault = fault;
@@ -243,6 +264,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         throw new Error(`no answer for ${method} ${url.pathname}`);
     } catch (e) {
       if (e instanceof ApiError) return sendError(ctx, e);
+      // A handler cut short by close() (its socket destroyed) is not an emulator fault.
+      if (stopping.signal.aborted) return void res.destroy();
       console.error(`emulator: ${method} ${url.pathname}:`, e);
       if (!res.headersSent && !res.destroyed)
         sendError(ctx, new ApiError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
@@ -251,10 +274,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
 
   const handler = (kind: 'main' | 'storage') => (req: IncomingMessage, res: ServerResponse) => {
-    serve(kind, req, res).catch((e: unknown) => {
-      console.error('emulator: unhandled', e);
-      res.destroy();
-    });
+    const p = serve(kind, req, res)
+      .catch((e: unknown) => {
+        if (!stopping.signal.aborted) console.error('emulator: unhandled', e);
+        res.destroy();
+      })
+      .finally(() => running.delete(p));
+    running.add(p);
   };
   const main = createServer(handler('main'));
   const storage = createServer(handler('storage'));
@@ -287,15 +313,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       s.close(() => resolve());
       s.closeAllConnections();
     });
-  let closed = false;
+  let closing: Promise<void> | null = null;
   return {
     urls: { ...env.urls },
     knobs,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all([closeServer(main), closeServer(storage)]);
-      store.close();
+    /**
+     * Stops accepting, cuts every open connection (in-flight requests included), waits for the
+     * handlers to wind down (an upload keeps the bytes it received), then closes the database.
+     */
+    close() {
+      closing ??= (async () => {
+        stopping.abort();
+        const servers = Promise.all([closeServer(main), closeServer(storage)]);
+        while (running.size > 0) await Promise.allSettled([...running]);
+        await servers;
+        store.close();
+      })();
+      return closing;
     },
   };
 }
