@@ -92,3 +92,63 @@ test('a download-content fault with dropAfterBytes cuts the body after that many
     assert.deepEqual(Buffer.concat([cut.bytes, rest.bytes]), bytes);
   });
 });
+
+test('HEAD on the storage URL answers the GET headers without a body; other methods 405', async () => {
+  await withEmu({}, async (e) => {
+    const bytes = randomBytes(1000);
+    const f = (await e.upload('h.bin', bytes)).body as File;
+    const loc = (await e.call('GET', `/files/${f.fileId}/download`)).headers.get('location') ?? '';
+    const auth = { Authorization: `Bearer ${e.token}` };
+    const head = await fetch(loc, { method: 'HEAD', headers: auth });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), '1000');
+    assert.equal(head.headers.get('accept-ranges'), 'bytes');
+    assert.equal(head.headers.get('content-disposition'), "attachment; filename*=UTF-8''h.bin");
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+    const part = await fetch(loc, { method: 'HEAD', headers: { ...auth, Range: 'bytes=10-' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), 'bytes 10-999/1000');
+    assert.equal(part.headers.get('content-length'), '990');
+    assert.equal((await fetch(loc, { method: 'HEAD' })).status, 401, 'HEAD wants the token too');
+    const del = await e.raw(loc, { method: 'DELETE', headers: auth });
+    assert.equal(del.status, 405);
+    assert.equal(del.headers.get('allow'), 'GET, HEAD');
+    assert.deepEqual(del.body, { code: 10000, message: 'Not Supported Operation' });
+    const { uploadUrl } = await e.uploadUrl('u.bin', 3);
+    const get = await e.raw(uploadUrl, { headers: auth });
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'PUT, POST');
+    // The API host has no HEAD: 405, as for any other method a route does not take.
+    assert.equal((await fetch(`${e.base}/files/${f.fileId}`, { method: 'HEAD', headers: auth })).status, 405);
+  });
+});
+
+test('the request log carries the Content-Range of a resumed upload and the Range of a download', async () => {
+  await withEmu({}, async (e) => {
+    const bytes = randomBytes(10_000);
+    const { uploadUrl } = await e.uploadUrl('log.bin', bytes.length, undefined, { resume: true });
+    const auth = { Authorization: `Bearer ${e.token}` };
+    await e.admin('POST', 'faults', { operation: 'upload', times: 1, dropAfterBytes: 4000 });
+    await e.raw(uploadUrl, { method: 'PUT', headers: auth, body: bytes }).catch(() => undefined);
+    const { offset } = await e.uploadUrl('log.bin', bytes.length, undefined, { resume: true });
+    assert.equal(offset, 4000);
+    const done = await e.raw(uploadUrl, {
+      method: 'PUT',
+      headers: { ...auth, 'Content-Range': `bytes 4000-9999/10000` },
+      body: bytes.subarray(4000),
+    });
+    assert.equal(done.status, 201);
+    const f = done.body as File;
+    const loc = (await e.call('GET', `/files/${f.fileId}/download`)).headers.get('location') ?? '';
+    assert.equal((await fetch(loc, { headers: { ...auth, Range: 'bytes=5000-' } })).status, 206);
+    const log = (await e.admin('GET', 'requests')).body as Array<Record<string, unknown>>;
+    const storage = log
+      .filter((r) => r.operation === 'upload' || r.operation === 'download-content')
+      .map((r) => [r.operation, r.status, r.range]);
+    assert.deepEqual(storage, [
+      ['upload', 0, undefined],
+      ['upload', 201, 'bytes 4000-9999/10000'],
+      ['download-content', 206, 'bytes=5000-'],
+    ]);
+  });
+});

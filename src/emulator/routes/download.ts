@@ -56,7 +56,7 @@ export async function storageDownload(ctx: Ctx, env: Env): Promise<void> {
   };
   if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
   ctx.res.writeHead(status, headers);
-  if (length === 0) {
+  if (length === 0 || ctx.req.method === 'HEAD') {
     ctx.res.end();
     return;
   }
