@@ -18,6 +18,8 @@ export interface PairRun {
   trashBin: string;
   progress: Progress;
   now: () => number;
+  /** Aborts the pass: no new action starts, running transfers are cut. */
+  signal?: AbortSignal;
   /** Set when an action left work that only the next pass can see (a conflicted folder's contents). */
   again: boolean;
 }

@@ -229,6 +229,8 @@ class Daemon {
       stateDir: this.#config.stateDir,
       progress: silentProgress(),
       out: () => {},
+      quietMs: pair.localQuietMs,
+      signal: this.#signal,
     };
     const before = requestCount(this.#session);
     let result: PassResult;

@@ -86,7 +86,7 @@ export async function executePlan(run: PairRun, actions: readonly Action[]): Pro
   };
 
   for (const a of actions) {
-    if (fatal) break;
+    if (fatal || run.signal?.aborted) break;
     if (TRANSFERS.has(a.kind)) {
       while (running.size >= PARALLEL_TRANSFERS) await Promise.race(running);
       const p: Promise<void> = one(a).finally(() => running.delete(p));

@@ -37,6 +37,10 @@ export interface PassEnv {
   progress: Progress;
   /** Where --dry-run writes its plan lines. */
   out: (line: string) => void;
+  /** Daemon: uploads wait until a file is this old (contracts.md §2 local_quiet_ms). */
+  quietMs?: number;
+  /** Stops starting new actions and cuts running transfers. */
+  signal?: AbortSignal;
 }
 
 /** How a pair's pass ended: 'guard' = stopped by a safety guard before any change. */
@@ -164,6 +168,10 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     };
   }
 
+  const young = (a: Action): boolean =>
+    env.quietMs !== undefined && a.kind === 'upload' && a.local.mtimeMs > now - env.quietMs;
+  const ready = result.actions.filter((a) => !young(a));
+  const waiting = result.actions.length - ready.length;
   const run: PairRun = {
     pair,
     journal,
@@ -175,16 +183,18 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     progress: env.progress,
     now: () => Date.now(),
     again: false,
+    ...(env.signal ? { signal: env.signal } : {}),
   };
-  const t = transferBytes(result.actions);
+  const t = transferBytes(ready);
   if (t.files > 0) env.progress.plan(t.files, t.bytes);
-  savePending(journal, pair.name, pendingItems(result.actions));
+  savePending(journal, pair.name, pendingItems(ready));
   let outcome: PassOutcome;
   try {
-    outcome = await executePlan(run, result.actions);
+    outcome = await executePlan(run, ready);
   } finally {
     savePending(journal, pair.name, []);
   }
+  if (waiting > 0) log.debug({ pair: pair.name, waiting }, 'uploads wait until their files are quiet');
   return { status: 'done', outcome, again: run.again, skippedRefused, planned: result.actions.length };
 }
 

@@ -35,6 +35,7 @@ export async function fetchToTemp(
   try {
     const entry = await run.remote.download(remote.resourceKey, tmp, {
       onProgress: (p) => run.progress.advance(path, p.bytesDone),
+      ...(run.signal ? { signal: run.signal } : {}),
     });
     run.progress.finish(path);
     return { tmp, entry };

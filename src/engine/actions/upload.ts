@@ -71,6 +71,7 @@ export async function sendFile(
         createdMs: s.createdAt,
       }),
     onProgress: (p) => run.progress.advance(path, p.bytesDone),
+    ...(run.signal ? { signal: run.signal } : {}),
   });
   run.journal.deleteUploadSession(run.pair.name, path);
   run.progress.finish(path);
