@@ -86,6 +86,52 @@ test('an upload fault with dropAfterBytes cuts the request after K bytes and the
   });
 });
 
+test('a cut after the last byte completes the file and loses only the answer', async () => {
+  await withEmu({}, async (e) => {
+    const bytes = randomBytes(200_000);
+    // Raw PUT, then a resumed PUT whose cut also falls on its last byte.
+    await e.admin('POST', 'faults', { operation: 'upload', times: 1, dropAfterBytes: bytes.length });
+    const s = await e.uploadUrl('whole.bin', bytes.length, undefined, { resume: true });
+    await sendPartial(s.uploadUrl, e.token, bytes.length, bytes);
+    let tree = await e.tree();
+    for (let i = 0; i < 100 && tree.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      tree = await e.tree();
+    }
+    assert.deepEqual(
+      tree.map((t) => [t.path, t.size, t.sha256]),
+      [['/whole.bin', bytes.length, sha256(bytes)]],
+    );
+    const again = await e.call('POST', '/files', {
+      fileName: 'whole.bin',
+      fileSize: bytes.length,
+      resume: true,
+    });
+    assert.equal(again.status, 409, 'the file exists: no pending session is left to resume');
+
+    await e.admin('POST', 'faults', { operation: 'upload', times: 2, dropAfterBytes: 50_000 });
+    const r = await e.uploadUrl('second.bin', 100_000, undefined, { resume: true });
+    await sendPartial(r.uploadUrl, e.token, 100_000, bytes.subarray(0, 100_000));
+    assert.equal((await e.uploadUrl('second.bin', 100_000, undefined, { resume: true })).offset, 50_000);
+    await sendPartial(r.uploadUrl, e.token, 50_000, bytes.subarray(50_000, 100_000), {
+      'Content-Range': 'bytes 50000-99999/100000',
+    });
+    // The server finishes (re-hashing the resumed file) after the client saw the cut.
+    let second;
+    for (let i = 0; i < 100 && !second; i++) {
+      second = (await e.tree()).find((t) => t.path === '/second.bin');
+      if (!second) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(second?.sha256, sha256(bytes.subarray(0, 100_000)));
+    const log = (await e.admin('GET', 'requests')).body as Array<{ operation: string; status: number }>;
+    assert.deepEqual(
+      log.filter((x) => x.operation === 'upload').map((x) => x.status),
+      [0, 0, 0],
+      'no answer was sent for any of the three',
+    );
+  });
+});
+
 test('a dropAfterBytes larger than the body lets the call complete and uses the fault up', async () => {
   await withEmu({}, async (e) => {
     await e.admin('POST', 'faults', { operation: 'upload', times: 1, dropAfterBytes: 1_000_000 });

@@ -226,6 +226,17 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   if (cut.cut || aborted) {
     socket.destroy();
     ctx.res.destroy();
+    // Every byte of the file arrived before the break: the upload completes and only the answer
+    // is lost (as with a cut right after the last byte). Left pending, the session could never
+    // finish: its offset would equal the size, and no Content-Range starts there.
+    const whole = remaining > 0 && !overflow && written === remaining && (!boundary || mp.complete);
+    if (whole) {
+      try {
+        await complete(ctx, env, s, hash ? hash.digest('hex') : await hashFile(path));
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+      }
+    }
     return;
   }
   if (boundary && !mp.found) throw storageError(400, 10000, 'multipart body has no Filedata part');
