@@ -80,4 +80,4 @@ CHILD=$(pgrep -P "$EMU_TIME_PID" || true)
 wait "$EMU_TIME_PID" || true
 EMU_TIME_PID=
 RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time.txt")
-echo "emulator peak RSS: $((RSS_KB / 1024)) MiB"
+echo "emulator peak RSS: $((RSS_KB / 1024)) MiB ($RSS_KB kB, Maximum resident set size of /usr/bin/time -v)"

@@ -4,7 +4,8 @@
  *   2. a 1 GiB download with the connection dropped twice (fault `download-content`);
  *   3. a 2 GiB upload, for its peak RSS (target < 150 MB).
  * Each phase runs in its own process so its peak RSS (process.resourceUsage().maxRSS) is its own.
- * Checks identical sha256 on both sides and prints the resumed ranges.
+ * Checks identical sha256 on both sides and prints the resumed ranges, from the client's side and
+ * from the emulator's request log (status 0 = the connection was cut before an answer).
  *
  * Run (after `npm run build`, which the emulator command needs):
  *   node --import tsx bench/remote-transfer.ts [--mib 1024] [--big-mib 2048]
@@ -100,7 +101,8 @@ interface PhaseResult {
   resumedAt: number[];
   localSha: string;
   remoteSha: string;
-  requests: { method: string; path: string; operation: string; status: number }[];
+  /** The emulator's request log of the transfer (`range`: the Content-Range/Range it was sent). */
+  requests: { method: string; path: string; operation: string; status: number; range?: string }[];
 }
 
 /** Runs inside a child process: one transfer, then prints its result as JSON. */
@@ -218,7 +220,9 @@ async function main(): Promise<void> {
       if (r.resumedAt.length)
         console.log(`  download resumed with: ${r.resumedAt.map((n) => `Range: bytes=${n}-`).join(' | ')}`);
       for (const q of r.requests)
-        console.log(`  ${q.status} ${q.method} ${q.operation} ${q.path.split('?')[0]}`);
+        console.log(
+          `  ${q.status} ${q.method} ${q.operation} ${q.path.split('?')[0]}${q.range ? `  [${q.range}]` : ''}`,
+        );
       if (!ok) process.exitCode = 1;
     }
     console.log(
