@@ -166,13 +166,8 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
   s.errors = journal.problems(name, 'error').map(problemItem);
   s.conflicts = journal.problems(name, 'conflict').map(problemItem);
   s.skipped = journal.problems(name, 'skipped').map(problemItem);
-  // The journal keeps sessions by path; the paths that can have one are the pending and failing uploads.
-  const candidates = new Set<string>();
-  for (const item of pending) if (item.kind === 'upload') candidates.add(item.path);
-  for (const a of actions) if (a.action === 'upload') candidates.add(a.path);
-  for (const path of [...candidates].sort()) {
-    const u = journal.getUploadSession(name, path);
-    if (u) s.uploadSessions.push({ path, sentBytes: u.offset, sizeBytes: u.size, startedMs: u.createdMs });
+  for (const u of journal.uploadSessions(name)) {
+    s.uploadSessions.push({ path: u.path, sentBytes: u.offset, sizeBytes: u.size, startedMs: u.createdMs });
   }
 }
 

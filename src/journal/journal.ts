@@ -366,6 +366,14 @@ export class Journal {
     };
   }
 
+  /** Every upload session of the pair, by path. */
+  uploadSessions(pair: string): StoredUploadSession[] {
+    const rows = this.#stmt('SELECT path FROM upload_sessions WHERE pair = ? ORDER BY path').all(pair) as {
+      path: string;
+    }[];
+    return rows.flatMap((r) => this.getUploadSession(pair, r.path) ?? []);
+  }
+
   deleteUploadSession(pair: string, path: string): void {
     this.#stmt('DELETE FROM upload_sessions WHERE pair = ? AND path = ?').run(pair, path);
   }

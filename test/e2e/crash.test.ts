@@ -60,6 +60,15 @@ test('an upload killed after the server kept part of it continues its persisted 
   const session = j.getUploadSession('docs', 'big.bin');
   j.close();
   assert.ok(session, 'the upload session was persisted before the bytes flowed');
+  const status = await p.cli(['status', '--config', p.configFile, '--json']);
+  expectExit(status, 0);
+  const report = JSON.parse(status.stdout) as {
+    pairs: { uploadSessions: { path: string; sizeBytes: number }[] }[];
+  };
+  assert.deepEqual(
+    report.pairs[0]?.uploadSessions.map((u) => [u.path, u.sizeBytes]),
+    [['big.bin', big.length]],
+  );
   await p.clearRequests();
   expectExit(await p.once(), 0);
   assert.equal((await p.tree()).get('big.bin')?.sha256, sha(big));
