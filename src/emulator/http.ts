@@ -128,3 +128,8 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+
+/** The client's connection is closed: nothing written to `res` arrives, and no 'close' event follows. */
+export function gone(res: ServerResponse): boolean {
+  return res.destroyed || res.closed || res.socket === null || res.socket.destroyed;
+}

@@ -9,7 +9,7 @@ import { applyKnobs, DEFAULT_KNOBS, type Knobs } from './config.js';
 import { ApiError, faultError, notFound } from './errors/api-error.js';
 import type { Env } from './env.js';
 import { FaultQueue } from './faults.js';
-import { sendError, sleep, type Ctx, type HostKind } from './http.js';
+import { gone, sendError, sleep, type Ctx, type HostKind } from './http.js';
 import { RateLimiter } from './ratelimit.js';
 import { Store } from './store.js';
 import { handleAdmin } from './admin.js';
@@ -232,7 +232,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     });
     try {
       if (knobs.latency > 0) await sleep(knobs.latency, stopping.signal);
-      if (stopping.signal.aborted) return void res.destroy();
+      // A client that left during the latency gets nothing (its 'close' has fired already).
+      if (stopping.signal.aborted || gone(res)) return void res.destroy();
       if (knobs.concurrency > 0 && inflight > knobs.concurrency)
         return sendError(
           ctx,
@@ -253,7 +254,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         const fault = env.faults.take(plan.operation);
         if (fault) {
           if (fault.delayMs) await sleep(fault.delayMs, stopping.signal);
-          if (stopping.signal.aborted) return void res.destroy();
+          if (stopping.signal.aborted || gone(res)) return void res.destroy();
           if (fault.status !== undefined && !fault.apply)
             return sendError(ctx, faultError(fault.status), fault.dialect, fault.resetSeconds);
           ctx.fault = fault;

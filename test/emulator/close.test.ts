@@ -161,3 +161,30 @@ test('close() cuts waiting requests (latency, a delayed fault, a stalled downloa
   // Nothing listens any more.
   await assert.rejects(fetch(`${e.emu.urls.admin}/config`));
 });
+
+test('a client that leaves while its request waits in latency does not hold the handler: close() still ends', async () => {
+  const e = await setup({ latency: 0 });
+  const up = await e.upload('f.bin', randomBytes(2 * MiB));
+  const fileId = (up.body as { fileId: string }).fileId;
+  const loc = await e.call('GET', `/files/${fileId}/download`);
+  await e.admin('POST', 'config', { latency: 300 });
+  const gone: Promise<void>[] = [];
+  for (const url of [loc.headers.get('location') ?? '', `${e.base}/files/${fileId}`]) {
+    const req = request(url, { headers: { Authorization: `Bearer ${e.token}` } });
+    req.on('error', () => {});
+    req.end();
+    gone.push(new Promise<void>((r) => setTimeout(() => (req.destroy(), r()), 100)));
+  }
+  await Promise.all(gone);
+  await new Promise((r) => setTimeout(r, 400));
+  const noise = await quietly(async () => {
+    const t0 = Date.now();
+    // A handler stuck on a closed response would keep close() pending with nothing left to wake it.
+    const closed = await Promise.race([
+      e.close().then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 3000)),
+    ]);
+    assert.ok(closed, `close() still pending after ${Date.now() - t0} ms`);
+  });
+  assert.deepEqual(noise, []);
+});

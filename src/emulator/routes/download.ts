@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { ApiError } from '../errors/api-error.js';
-import { sendJson, type Ctx } from '../http.js';
+import { gone, sendJson, type Ctx } from '../http.js';
 import type { Env } from '../env.js';
 import { authenticate } from '../oauth.js';
 
@@ -60,6 +60,7 @@ export async function storageDownload(ctx: Ctx, env: Env): Promise<void> {
     ctx.res.end();
     return;
   }
+  if (gone(ctx.res)) return;
   const limit = fault?.dropAfterBytes;
   let sent = 0;
   const stream = createReadStream(env.store.blobPath(it.blob), { start, end, highWaterMark: 256 * 1024 });
