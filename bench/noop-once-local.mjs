@@ -1,0 +1,21 @@
+// The local side of a no-op `--once`, alone, as its own process (bench/noop-once.ts times it next
+// to `find`): the journal's base rows for the pair, then the streamed local scan that compares
+// against them (src/scan/scan.ts). No network, no planner, no writes.
+// Usage (built tree): node bench/noop-once-local.mjs LOCAL_ROOT STATE_DIR PAIR_NAME
+import { Journal } from '../dist/journal/index.js';
+import { loadIgnore, scanLocal } from '../dist/scan/index.js';
+
+const [root, stateDir, pair] = process.argv.slice(2);
+if (!root || !stateDir || !pair) {
+  console.error('usage: node bench/noop-once-local.mjs LOCAL_ROOT STATE_DIR PAIR_NAME');
+  process.exit(2);
+}
+const journal = Journal.openReadOnly(stateDir);
+if (!journal) {
+  console.error(`no journal in ${stateDir}`);
+  process.exit(2);
+}
+const base = journal.getBase(pair);
+journal.close();
+const scan = await scanLocal(root, { rules: loadIgnore(root, []), base });
+console.log(JSON.stringify({ base: base.size, entries: scan.entries.size, hashed: scan.hashed }));
