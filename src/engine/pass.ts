@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { PairConfig } from '../config/types.js';
-import type { Journal } from '../journal/index.js';
+import type { BaseRow, Journal } from '../journal/index.js';
 import type { Logger } from '../log/logger.js';
 import { trashRoot, runStamp } from '../local/trash.js';
 import { formatAction, plan, type Action, type PlanSkip } from '../plan/index.js';
@@ -94,22 +94,28 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
   if (!prepared.ok) return { status: 'guard', reason: prepared.reason };
 
   if (!flags.dryRun) sweepTemps(journal, pair.name, pair.local);
-  const base = flags.resync && flags.dryRun ? new Map() : journal.getBase(pair.name);
+  // The listing runs while the journal is read and the disk is scanned: the Drive's latency hides
+  // behind the local work. Folder keys from the base fill in only what the listing has not said.
+  const keys = new RemoteKeys(prepared.folderKey);
+  const listing = prepared.remoteExists
+    ? walkRemote(remote, prepared.folderKey, keys)
+    : Promise.resolve({ entries: new Map<string, RemoteEntry>(), failures: [] as string[] });
+  listing.catch(() => {});
+  const base = flags.resync && flags.dryRun ? new Map<string, BaseRow>() : journal.getBase(pair.name);
+  for (const row of base.values()) {
+    if (row.kind === 'folder' && keys.get(row.path) === undefined) keys.set(row.path, row.remoteKey);
+  }
   const rules = loadIgnore(pair.local, pair.ignore);
   const localScan = existsSync(pair.local)
     ? await scanLocal(pair.local, { rules, base })
     : { entries: new Map(), skipped: [], failures: [], hashed: 0 };
+  const remoteScan = await listing;
   if (localScan.failures.some((f) => f.path === '')) {
     return {
       status: 'failed',
       reason: `the local root ${pair.local} could not be read: ${localScan.failures[0]?.message}`,
     };
   }
-  const keys = new RemoteKeys(prepared.folderKey);
-  for (const row of base.values()) if (row.kind === 'folder') keys.set(row.path, row.remoteKey);
-  const remoteScan = prepared.remoteExists
-    ? await walkRemote(remote, prepared.folderKey, keys)
-    : { entries: new Map<string, RemoteEntry>(), failures: [] };
   if (remoteScan.failures.includes('')) {
     return { status: 'failed', reason: `the remote folder ${pair.remotePath} could not be listed` };
   }

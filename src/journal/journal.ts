@@ -174,9 +174,26 @@ export class Journal {
   /** Every base row of the pair, keyed by path. */
   getBase(pair: string): Map<string, BaseRow> {
     const out = new Map<string, BaseRow>();
-    for (const r of this.#stmt('SELECT * FROM base WHERE pair = ?').iterate(pair) as Iterable<Row>) {
-      const b = baseFromRow(r);
-      out.set(b.path, b);
+    // A whole pair is most of the table: one sequential scan beats an index walk plus a lookup per
+    // row, and raw rows skip building a keyed object per row (100k rows: ~0.55 s → see bench/).
+    const stmt = this.#stmt(
+      `SELECT path, kind, local_size_bytes, local_mtime_ms, local_ino, local_sha256, remote_key,
+         remote_update_ms, remote_size_bytes, remote_parent_key FROM base NOT INDEXED WHERE pair = ?`,
+    );
+    for (const r of stmt.raw(true).iterate(pair) as Iterable<unknown[]>) {
+      const path = r[0] as string;
+      out.set(path, {
+        path,
+        kind: r[1] as BaseRow['kind'],
+        localSize: r[2] as number,
+        localMtimeMs: r[3] as number,
+        localIno: r[4] as number,
+        localSha256: r[5] as string | null,
+        remoteKey: r[6] as string,
+        remoteUpdateMs: r[7] as number,
+        remoteSize: r[8] as number,
+        remoteParentKey: r[9] as string | null,
+      });
     }
     return out;
   }
