@@ -15,6 +15,9 @@ import { diskPath, statFacts, stillAsScanned } from '../local-facts.js';
 
 export type StepResult = 'done' | 'deferred';
 
+/** Uploads of at least this size persist their session before bytes flow. */
+export const DURABLE_SESSION_BYTES = 4 * 1024 * 1024;
+
 export function remoteStillAsListed(now: RemoteEntry, listed: RemoteEntry): boolean {
   return now.updateDate === listed.updateDate && now.size === listed.size && now.kind === listed.kind;
 }
@@ -54,11 +57,17 @@ export async function sendFile(
       }
     : null;
   run.progress.start(path, local.size);
+  // Small files are sent again whole after a crash; only big ones keep a durable session (seed 004),
+  // which spares a first sync of many small files two journal commits per file.
+  const durable = local.size >= DURABLE_SESSION_BYTES;
+  let saved = stored !== null;
   const entry = await run.remote.upload(abs, run.keys.parentKey(path), baseName(path), {
     overwrite: replaces !== undefined,
     mtimeMs: Math.trunc(local.mtimeMs),
     session,
-    onSession: (s) =>
+    onSession: (s) => {
+      if (!durable) return;
+      saved = true;
       run.journal.saveUploadSession(run.pair.name, {
         path,
         uploadUrl: s.uploadUrl,
@@ -69,11 +78,12 @@ export async function sendFile(
         parentKey: s.parentKey,
         name: s.name,
         createdMs: s.createdAt,
-      }),
+      });
+    },
     onProgress: (p) => run.progress.advance(path, p.bytesDone),
     ...(run.signal ? { signal: run.signal } : {}),
   });
-  run.journal.deleteUploadSession(run.pair.name, path);
+  if (saved) run.journal.deleteUploadSession(run.pair.name, path);
   run.progress.finish(path);
   return { entry, sha256 };
 }
