@@ -3,6 +3,7 @@ import type { PairConfig } from '../config/types.js';
 import type { Journal } from '../journal/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Remote } from '../remote/types.js';
+import type { IgnoreRules } from '../scan/ignore.js';
 import type { Progress } from './progress.js';
 import type { RemoteKeys } from './keys.js';
 
@@ -14,6 +15,8 @@ export interface PairRun {
   /** The pair's local root (absolute). */
   root: string;
   keys: RemoteKeys;
+  /** The pair's ignore rules (defaults, .lwsyncignore, config). */
+  rules: IgnoreRules;
   /** This run's local trash folder: <state>/trash/<pair>/<stamp>. */
   trashBin: string;
   progress: Progress;

@@ -185,6 +185,7 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     log,
     root: pair.local,
     keys,
+    rules,
     trashBin: join(trashRoot(env.stateDir, pair.name), runStamp(new Date(now))),
     progress: env.progress,
     now: () => Date.now(),

@@ -145,3 +145,14 @@ test('empty folders travel both ways, and a deleted empty folder is deleted on t
   expectExit(await p.once(), 0);
   assert.equal((await p.tree()).has('empty'), false);
 });
+
+test('a folder deleted on the Drive is removed locally even when only ignored leftovers remain; they go to the trash', async (t) => {
+  const p = await synced(t, { 'keep.txt': 'k', 'keep2.txt': 'k2', 'proj/a.txt': 'a' });
+  p.write('proj/a.txt~', 'editor backup');
+  await p.other.delete((await p.remoteAt('proj')).resourceKey);
+  expectExit(await p.once(), 0);
+  assert.equal(existsSync(join(p.local, 'proj')), false);
+  const bin = trashed(p);
+  assert.equal(bin.get('proj/a.txt'), 'a');
+  assert.equal(bin.get('proj/a.txt~'), 'editor backup');
+});

@@ -22,7 +22,12 @@ export function deleteLocal(run: PairRun, a: { path: string; local: LocalEntry }
   }
   if (!stillAsScanned(now, a.local)) return 'deferred';
   if (now.kind === 'folder') {
-    if (readdirSync(abs).length > 0) return 'deferred';
+    const rel = a.local.diskPath ?? a.local.path;
+    const left = readdirSync(abs, { withFileTypes: true });
+    // Only ignored leftovers (editor backups, lock files) may remain: they go to the trash first.
+    if (!left.every((d) => run.rules.ignores(`${a.path}/${d.name}`, d.isDirectory() ? 'folder' : 'file')))
+      return 'deferred';
+    for (const d of left) moveToTrash(run.root, `${rel}/${d.name}`, run.trashBin);
     rmdirSync(abs);
   } else {
     moveToTrash(run.root, a.local.diskPath ?? a.local.path, run.trashBin);
@@ -35,7 +40,7 @@ export function deleteLocal(run: PairRun, a: { path: string; local: LocalEntry }
       path: a.path,
       trash: now.kind === 'file' ? run.trashBin : undefined,
     },
-    now.kind === 'file' ? 'moved local file to the trash' : 'removed empty local folder',
+    now.kind === 'file' ? 'moved local file to the trash' : 'removed local folder',
   );
   return 'done';
 }
