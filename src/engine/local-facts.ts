@@ -1,5 +1,5 @@
 /** What the disk says about a path now, in the shape the base row keeps (journal/base-row.ts). */
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalFacts } from '../journal/base-row.js';
 import type { LocalEntry } from '../scan/types.js';
@@ -31,4 +31,26 @@ export function stillAsScanned(now: LocalFacts | null, scanned: LocalEntry): boo
   if (!now || now.kind !== scanned.kind) return false;
   if (now.kind === 'folder') return true;
   return now.size === scanned.size && Math.trunc(now.mtimeMs) === Math.trunc(scanned.mtimeMs);
+}
+
+/**
+ * The disk path of a relative NFC path whose names may be stored in another normalisation (NFD
+ * from macOS); null when nothing on disk matches.
+ */
+export function findOnDisk(root: string, rel: string): string | null {
+  const direct = join(root, rel);
+  if (statFacts(direct)) return direct;
+  let dir = root;
+  for (const seg of rel.split('/')) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return null;
+    }
+    const hit = names.find((n) => n.normalize('NFC') === seg);
+    if (hit === undefined) return null;
+    dir = join(dir, hit);
+  }
+  return dir;
 }

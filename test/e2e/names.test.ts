@@ -101,3 +101,14 @@ test('0-byte files and a multi-GiB sparse file travel and compare equal', async 
   const { sha256File } = await import('../../src/scan/hash.js');
   assert.equal(tree.get('sparse.img')?.sha256, await sha256File(join(p.local, 'sparse.img')));
 });
+
+test('a remote rename of a file whose local name is NFD renames the local file', async (t) => {
+  const p = await setupPair(t);
+  mkdirSync(p.local, { recursive: true });
+  writeFileSync(join(p.local, 'résumé.txt'.normalize('NFD')), 'cv');
+  expectExit(await p.once(), 0);
+  await p.other.rename((await p.remoteAt('résumé.txt')).resourceKey, 'cv.txt');
+  expectExit(await p.once(), 0);
+  assert.deepEqual(p.localFiles(), ['cv.txt']);
+  assert.equal(p.read('cv.txt'), 'cv');
+});

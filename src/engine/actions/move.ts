@@ -10,7 +10,7 @@ import { baseName, parentOf } from '../../scan/names.js';
 import type { LocalEntry } from '../../scan/types.js';
 import type { RemoteEntry } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
-import { statFacts } from '../local-facts.js';
+import { findOnDisk, statFacts } from '../local-facts.js';
 import { sendFile, type StepResult } from './upload.js';
 
 function followBase(run: PairRun, from: string, to: string, remote?: RemoteEntry): void {
@@ -60,9 +60,9 @@ export async function moveRemote(
 }
 
 export function moveLocal(run: PairRun, a: { path: string; from: string; remote: RemoteEntry }): StepResult {
-  const src = join(run.root, a.from);
+  const src = findOnDisk(run.root, a.from);
   const dst = join(run.root, a.path);
-  if (!statFacts(src) || statFacts(dst)) return 'deferred';
+  if (!src || statFacts(dst)) return 'deferred';
   mkdirSync(dirname(dst), { recursive: true });
   renameSync(src, dst);
   run.keys.move(a.from, a.path);
