@@ -18,8 +18,12 @@ export function isFatal(err: unknown): boolean {
   return err instanceof LoginRequiredError || err instanceof UnreachableError;
 }
 
+/** Storage code 1022 "Over Quota File Size": this file is larger than the Drive accepts (seed 000). */
+export const FILE_TOO_LARGE_CODE = '1022';
+
 export function isPermanent(err: unknown): boolean {
-  return err instanceof RemoteError && PERMANENT_CLASSES.has(err.errorClass);
+  if (!(err instanceof RemoteError)) return false;
+  return PERMANENT_CLASSES.has(err.errorClass) || err.code === FILE_TOO_LARGE_CODE;
 }
 
 /** What an item looked like when it failed: a permanent refusal holds only while this matches. */
@@ -48,6 +52,7 @@ function plainReason(err: unknown): string {
       'not-found': 'the item disappeared on the Drive meanwhile',
       exists: 'an item with this name appeared on the Drive meanwhile',
     };
+    if (err.code === FILE_TOO_LARGE_CODE) return `the file is larger than the Drive accepts: ${err.message}`;
     const head = what[err.errorClass];
     return head ? `${head}: ${err.message}` : err.message;
   }
