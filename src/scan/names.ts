@@ -14,12 +14,29 @@ export function nfc(s: string): string {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const FORBIDDEN = /[:*?"<>|]/;
 
+/** What `[...s].length` counts (a surrogate pair is one code point), without the array. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i + 1 < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 /** Why the Drive would refuse this name, or null when it accepts it. */
 export function remoteNameProblem(name: string): string | null {
   const n = nfc(name);
-  const length = [...n].length;
-  if (length === 0) return 'empty name';
-  if (length > MAX_NAME_CHARS) return `name longer than ${MAX_NAME_CHARS} characters`;
+  if (n.length === 0) return 'empty name';
+  // characters are code points; a string of at most MAX_NAME_CHARS units has no more of them
+  if (n.length > MAX_NAME_CHARS && codePoints(n) > MAX_NAME_CHARS)
+    return `name longer than ${MAX_NAME_CHARS} characters`;
   if (n.includes('/') || n.includes('\\')) return 'name contains / or \\';
   if (CONTROL.test(n)) return 'name contains a control character';
   if (/^\.+$/.test(n)) return 'name is only dots';

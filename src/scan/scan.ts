@@ -40,20 +40,32 @@ export interface ScanOptions {
   fs?: WalkFs;
 }
 
+/**
+ * Entries walked between two turns of the event loop. The walk is synchronous (the fast kind); now
+ * and then it lets other work run, such as a remote listing going on at the same time.
+ */
+const ENTRIES_PER_TURN = 4096;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalScan> {
   const entries = new Map<string, LocalEntry>();
   const skipped: SkippedItem[] = [];
   const failures: ScanFailure[] = [];
   const toHash: LocalEntry[] = [];
   const shouldHash = opts.shouldHash ?? needsHash;
+  let walked = 0;
   for (const e of walkLocal(
     root,
     opts.rules,
     { onSkip: (s) => skipped.push(s), onFailure: (f) => failures.push(f) },
     opts.fs,
   )) {
+    const b = opts.base.get(e.path);
+    // keep one copy of each path in memory: the journal's, which the base map holds anyway
+    if (b !== undefined && b.path === e.path) e.path = b.path;
     entries.set(e.path, e);
-    if (shouldHash(e, opts.base.get(e.path))) toHash.push(e);
+    if (shouldHash(e, b)) toHash.push(e);
+    if (++walked % ENTRIES_PER_TURN === 0) await nextTurn();
   }
   for (const e of toHash) {
     try {

@@ -28,6 +28,12 @@ interface Pending {
   disk: string;
 }
 
+// eslint-disable-next-line no-control-regex
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
+/** An ASCII name is its own NFC form: only other names go through normalize(). */
+const nfcName = (name: string): string => (NOT_ASCII.test(name) ? nfc(name) : name);
+
 /** Yields every non-ignored file and folder under `root` (not the root itself), parents first. */
 export function* walkLocal(
   root: string,
@@ -35,22 +41,30 @@ export function* walkLocal(
   sinks: WalkSinks,
   fs: WalkFs = nodeFs,
 ): Generator<LocalEntry> {
+  // join(root, disk) for any disk path of plain names, without normalising each one again
+  const prefix = join(root, 'x').slice(0, -1);
   const stack: Pending[] = [{ rel: '', disk: '' }];
+  // names kept so far in the folder being read; a Set only once a name changed under NFC
+  const kept: string[] = [];
   while (stack.length > 0) {
     const dir = stack.pop()!;
     let dirents;
     try {
-      dirents = fs.readdirSync(dir.disk === '' ? root : join(root, dir.disk), { withFileTypes: true });
+      dirents = fs.readdirSync(dir.disk === '' ? root : prefix + dir.disk, { withFileTypes: true });
     } catch (err) {
       sinks.onFailure({ path: dir.rel, message: (err as Error).message });
       continue;
     }
-    const seen = new Set<string>();
+    // Two names can only meet after NFC when one of them changed: until one does, the names on
+    // disk (all different) are the NFC names and need no lookup.
+    let seen: Set<string> | null = null;
+    kept.length = 0;
+    const sameDisk = dir.disk === dir.rel;
     const children: Pending[] = [];
     for (const d of dirents) {
-      const name = nfc(d.name);
+      const name = nfcName(d.name);
       const rel = joinRel(dir.rel, name);
-      const disk = dir.disk === '' ? d.name : `${dir.disk}/${d.name}`;
+      const disk = sameDisk && name === d.name ? rel : joinRel(dir.disk, d.name);
       if (d.isSymbolicLink()) {
         if (!rules.ignores(rel, 'file')) sinks.onSkip({ path: rel, reason: 'symlink' });
         continue;
@@ -62,18 +76,21 @@ export function* walkLocal(
       }
       const kind = isDir ? 'folder' : 'file';
       if (rules.ignores(rel, kind)) continue;
-      if (seen.has(name)) {
-        sinks.onSkip({
-          path: disk,
-          reason: 'rejected-name',
-          detail: 'another name in this folder is the same after NFC',
-        });
-        continue;
-      }
-      seen.add(name);
+      if (seen === null && name !== d.name) seen = new Set(kept);
+      if (seen !== null) {
+        if (seen.has(name)) {
+          sinks.onSkip({
+            path: disk,
+            reason: 'rejected-name',
+            detail: 'another name in this folder is the same after NFC',
+          });
+          continue;
+        }
+        seen.add(name);
+      } else kept.push(name);
       let st;
       try {
-        st = fs.lstatSync(join(root, disk));
+        st = fs.lstatSync(prefix + disk);
       } catch (err) {
         // vanished or unreadable between readdir and lstat: look again next run, delete nothing now
         sinks.onFailure({ path: rel, message: (err as Error).message });
