@@ -13,12 +13,52 @@ import { findMoves } from './moves.js';
 import { orderActions } from './order.js';
 import { coveredBy, depth, selfAndAncestors } from './paths.js';
 import { parentOf } from '../scan/names.js';
+import { localState, remoteState } from './state.js';
 import type { Action, Plan, PlanInput, PlanSkip, PlanSummary } from './types.js';
 
-function without<T>(map: ReadonlyMap<string, T>, roots: ReadonlySet<string>): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const [p, v] of map) if (!coveredBy(p, roots)) out.set(p, v);
+/** `map` without what lies at or under `roots`; `map` itself when there is nothing to leave out. */
+function without<T>(map: ReadonlyMap<string, T>, roots: ReadonlySet<string>): ReadonlyMap<string, T> {
+  if (roots.size === 0) return map;
+  const covered: string[] = [];
+  for (const p of map.keys()) if (coveredBy(p, roots)) covered.push(p);
+  if (covered.length === 0) return map;
+  const out = new Map(map);
+  for (const p of covered) out.delete(p);
   return out;
+}
+
+/**
+ * Calls `visit` for every path of the three maps once, with what each side holds there: base's
+ * paths, then local's others, then remote's others (the order of one Set of all the keys). A side
+ * whose every path was met already is not gone through again.
+ */
+function eachPath<B, L, R>(
+  base: ReadonlyMap<string, B>,
+  local: ReadonlyMap<string, L>,
+  remote: ReadonlyMap<string, R>,
+  visit: (path: string, b: B | undefined, l: L | undefined, r: R | undefined) => void,
+): void {
+  let localMet = 0;
+  let remoteMet = 0;
+  for (const [path, b] of base) {
+    const l = local.get(path);
+    const r = remote.get(path);
+    if (l !== undefined) localMet++;
+    if (r !== undefined) remoteMet++;
+    visit(path, b, l, r);
+  }
+  if (localMet < local.size) {
+    for (const [path, l] of local) {
+      if (base.has(path)) continue;
+      const r = remote.get(path);
+      if (r !== undefined) remoteMet++;
+      visit(path, undefined, l, r);
+    }
+  }
+  if (remoteMet < remote.size) {
+    for (const [path, r] of remote)
+      if (!base.has(path) && !local.has(path)) visit(path, undefined, undefined, r);
+  }
 }
 
 export function plan(input: PlanInput): Plan {
@@ -48,19 +88,18 @@ export function plan(input: PlanInput): Plan {
   const remoteFailed = new Set(input.remoteFailures);
   const reported = new Set<string>();
   const conflictName = (p: string) => conflictPath(p, options.host, options.nowMs, taken);
-  const paths = new Set<string>([...base.keys(), ...local.keys(), ...remote.keys()]);
-  for (const path of paths) {
-    const l = local.get(path);
-    const r = remote.get(path);
+  eachPath(base, local, remote, (path, b, l, r) => {
+    // same | same: the common case, decided here without building anything
+    if (l && r && b && localState(l, b) === 'same' && remoteState(r, b) === 'same') return;
     // a side we could not read is unknown, not empty (unison #989, nextcloud #3076)
     if ((!l && coveredBy(path, localFailed)) || (!r && coveredBy(path, remoteFailed))) {
       if (!coveredBy(parentOf(path), reported)) {
         skipped.push({ path, reason: 'side-failed', side: l ? 'remote' : 'local' });
         reported.add(path);
       }
-      continue;
+      return;
     }
-    for (const a of decide({ path, base: base.get(path), local: l, remote: r }, conflictName)) {
+    for (const a of decide({ path, base: b, local: l, remote: r }, conflictName)) {
       const failed =
         (a.kind === 'delete-remote' && coveredBy(path, remoteFailed)) ||
         (a.kind === 'delete-local' && coveredBy(path, localFailed));
@@ -68,7 +107,7 @@ export function plan(input: PlanInput): Plan {
       else
         skipped.push({ path, reason: 'side-failed', side: a.kind === 'delete-local' ? 'local' : 'remote' });
     }
-  }
+  });
 
   const kept = keepFoldersWithSurvivors(actions, input, off.roots);
   const final = options.resync ? kept.map(neverDelete) : kept;
