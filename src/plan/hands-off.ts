@@ -94,9 +94,9 @@ function allOwnKeys(paths: Iterable<string>): boolean {
  * remote already knows, else the first by path) are skipped, and so is the one left when the Drive
  * holds the name under another case (unless it is the local item renamed to that case).
  *
- * Only names that occur more than once matter: local items are grouped by case key, and a group
- * is looked at only when it holds several items or a remote item has its key under another path.
- * Groups are looked at shortest first, in the order their first item was met.
+ * Only names that occur more than once matter: a group of local items with one case key is looked
+ * at only when it holds several items or a remote item has its key under another path, and only
+ * such groups are built. They are looked at shortest first, in the order their first item was met.
  */
 function caseClashes(
   base: ReadonlyMap<string, BaseRow>,
@@ -106,35 +106,36 @@ function caseClashes(
 ): void {
   // two paths share a key only when one of them is not its own key: none is, none clash
   if (allOwnKeys(local.keys()) && allOwnKeys(remote.keys())) return;
-  const groups = new Map<string, LocalEntry | LocalEntry[]>();
-  let several = false;
-  for (const l of local.values()) {
-    const k = caseKey(l.path);
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, l);
-    else {
-      several = true;
-      if (Array.isArray(g)) g.push(l);
-      else groups.set(k, [g, l]);
-    }
+  const keys = new Set<string>();
+  const repeated = new Set<string>();
+  for (const p of local.keys()) {
+    const k = caseKey(p);
+    const before = keys.size;
+    keys.add(k);
+    if (keys.size === before) repeated.add(k);
   }
-  // the last remote item of each key that can matter (several local items, or another path)
+  // the last remote item of each key that can matter: several local items have it, or one under
+  // another path
   const remoteByCase = new Map<string, RemoteEntry>();
   for (const r of remote.values()) {
+    // the usual case, told without folding: the one local item of its key is at its very path
+    if (repeated.size === 0 && remoteByCase.size === 0 && local.has(r.path)) continue;
     const k = caseKey(r.path);
-    const g = groups.get(k);
-    if (g === undefined) continue;
-    if (Array.isArray(g) || g.path !== r.path || remoteByCase.has(k)) remoteByCase.set(k, r);
+    if (!keys.has(k)) continue;
+    if (repeated.has(k) || !local.has(r.path) || remoteByCase.has(k)) remoteByCase.set(k, r);
   }
-  if (!several && remoteByCase.size === 0) return;
+  if (repeated.size === 0 && remoteByCase.size === 0) return;
 
-  const looked: LocalEntry[][] = [];
-  for (const [k, g] of groups) {
-    if (Array.isArray(g)) looked.push(g);
-    else if (remoteByCase.has(k) && remoteByCase.get(k)!.path !== g.path) looked.push([g]);
+  const groups = new Map<string, LocalEntry[]>();
+  for (const l of local.values()) {
+    const k = caseKey(l.path);
+    if (!repeated.has(k) && !remoteByCase.has(k)) continue;
+    const g = groups.get(k);
+    if (g) g.push(l);
+    else groups.set(k, [l]);
   }
   let baseByIno: Map<number, BaseRow> | undefined;
-  looked.sort((a, b) => a[0]!.path.length - b[0]!.path.length);
+  const looked = [...groups.values()].sort((a, b) => a[0]!.path.length - b[0]!.path.length);
   for (const g of looked) {
     const ranked = [...g].sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : 1));
     for (const loser of ranked.slice(1)) {
