@@ -1,7 +1,7 @@
 /** Admin API of contracts §3 (loopback only, no token, never logged). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyKnobs, type Knobs } from './config.js';
-import type { Env } from './env.js';
+import { requestLog, type Env } from './env.js';
 import { parseFault } from './faults.js';
 import { readSmallBody } from './http.js';
 import { rfc3339 } from './fileobj.js';
@@ -49,8 +49,9 @@ export async function handleAdmin(
         const url = new URL(req.url ?? '/', 'http://x');
         const key = driveKey(url.searchParams.get('drive') ?? 'me');
         if (!key || !env.store.hasDrive(key)) return send(res, 404, { error: 'unknown drive' });
+        const paths = new Map<string, string>();
         const rows = env.store.driveItems(key).map((it) => ({
-          path: env.store.path(it),
+          path: env.store.path(it, paths),
           fileId: it.id,
           type: it.folder ? 'folder' : 'file',
           size: it.folder ? 0 : it.size,
@@ -61,7 +62,7 @@ export async function handleAdmin(
         return send(res, 200, rows);
       }
       case 'GET requests':
-        return send(res, 200, env.requests);
+        return send(res, 200, requestLog(env));
       case 'DELETE requests':
         env.requests.length = 0;
         return send(res, 204);

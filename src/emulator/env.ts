@@ -14,6 +14,14 @@ export interface RequestLogEntry {
   range?: string;
 }
 
+/** The request log holds the last this many requests (it may hold up to a tenth more internally). */
+export const REQUEST_LOG_MAX = 200_000;
+
+/** The request log as the admin API shows it: the last `REQUEST_LOG_MAX` entries. */
+export function requestLog(env: Env): RequestLogEntry[] {
+  return env.requests.length > REQUEST_LOG_MAX ? env.requests.slice(-REQUEST_LOG_MAX) : env.requests;
+}
+
 export interface Env {
   store: Store;
   knobs: Knobs;

@@ -11,13 +11,19 @@ export function rfc3339(ms: number, precision: Knobs['timePrecision']): string {
   return base + '+09:00';
 }
 
-export function fileObject(store: Store, item: Item, knobs: Knobs): Record<string, unknown> {
+/** `paths`: a folder path memo for `Store.path`, shared by the items of one answer. */
+export function fileObject(
+  store: Store,
+  item: Item,
+  knobs: Knobs,
+  paths?: Map<string, string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { fileId: item.id };
   if (item.parent !== null) out.parentFileId = item.parent;
   Object.assign(out, {
     fileName: item.name,
     fileSize: item.folder ? 0 : item.size,
-    filePath: store.path(item),
+    filePath: store.path(item, paths),
     fileType: item.folder ? 'FOLDER' : fileTypeOf(item.name),
     createdTime: rfc3339(item.created, knobs.timePrecision),
     modifiedTime: rfc3339(item.modified, knobs.timePrecision),

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { applyKnobs, DEFAULT_KNOBS, type Knobs } from './config.js';
 import { ApiError, faultError, notFound } from './errors/api-error.js';
-import type { Env } from './env.js';
+import { REQUEST_LOG_MAX, type Env } from './env.js';
 import { FaultQueue } from './faults.js';
 import { gone, sendError, sleep, type Ctx, type HostKind } from './http.js';
 import { RateLimiter } from './ratelimit.js';
@@ -35,7 +35,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const MAX_LOG = 200_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 function decodeSegments(pathname: string): string[] | null {
@@ -219,8 +218,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     inflight++;
     res.on('close', () => {
       inflight--;
-      // Bounded so a long-running emulator keeps a flat memory profile.
-      if (env.requests.length >= MAX_LOG) env.requests.splice(0, env.requests.length - MAX_LOG + 1);
+      // Bounded so a long-running emulator keeps a flat memory profile. Trimmed a tenth at a time:
+      // a splice per request once full costs ~0.3 ms (it moves all 200,000 entries).
+      if (env.requests.length >= REQUEST_LOG_MAX + REQUEST_LOG_MAX / 10)
+        env.requests.splice(0, env.requests.length - REQUEST_LOG_MAX + 1);
       const range = hostKind === 'storage' ? (req.headers['content-range'] ?? req.headers.range) : undefined;
       env.requests.push({
         method,

@@ -4,8 +4,8 @@ import { ApiError, exists, invalid, notFound } from '../errors/api-error.js';
 import { readJsonObject, sendJson, type Ctx } from '../http.js';
 import type { Env } from '../env.js';
 import { fileObject } from '../fileobj.js';
-import { checkName, nameKey, suffixed } from '../names.js';
-import { newId, type Item } from '../store.js';
+import { checkName, fileTypeOf, nameKey, suffixed } from '../names.js';
+import { newId, type Item, type Store } from '../store.js';
 import type { Route } from '../drives.js';
 
 const ORDER_FIELDS = [
@@ -51,8 +51,9 @@ export function clash(
 ): Item | undefined {
   const key = nameKey(name, env.knobs.caseSensitive);
   const cs = env.knobs.caseSensitive;
+  // `nkey` is the NFC, lower-cased name: a case-sensitive match has the same `nkey` too.
   return env.store
-    .children(drive, parent)
+    .childrenByKey(drive, parent, cs ? key.toLowerCase() : key)
     .find((c) => c.id !== except && (cs ? c.name.normalize('NFC') === key : c.nkey === key));
 }
 
@@ -81,7 +82,7 @@ function nameFrom(body: Record<string, unknown>): string {
   return r.name;
 }
 
-function sortKey(env: Env, it: Item, field: string): string | number {
+function sortKey(env: Env, it: Item, field: string, paths: Map<string, string>): string | number {
   switch (field) {
     case 'createdTime':
       return it.created;
@@ -92,16 +93,57 @@ function sortKey(env: Env, it: Item, field: string): string | number {
     case 'fileSize':
       return it.folder ? 0 : it.size;
     case 'fileType':
-      return it.folder ? 'FOLDER' : (fileObject(env.store, it, env.knobs).fileType as string);
+      return it.folder ? 'FOLDER' : fileTypeOf(it.name);
     case 'fileExtension': {
       const i = it.name.lastIndexOf('.');
       return i > 0 ? it.name.slice(i + 1).toLowerCase() : '';
     }
     case 'filePath':
-      return env.store.path(it);
+      return env.store.path(it, paths);
     default:
       return it.name;
   }
+}
+
+/** Sorted listings of more than one page, by drive, parent and order, for the pages after the first. */
+const listings = new WeakMap<Store, Map<string, { changes: number; items: Item[] }>>();
+const LISTINGS_KEPT = 4;
+
+/**
+ * The live children of `parent` in the listing's order. Reading and sorting every child is most of
+ * a page's cost, which made paging through a folder quadratic in its size; so a listing longer than
+ * a page is kept, and reused while no table has changed since (`Store.changes`).
+ */
+function sortedChildren(
+  env: Env,
+  drive: string,
+  parent: string | null,
+  field: string,
+  dir: number,
+  count: number,
+  paths: Map<string, string>,
+): Item[] {
+  let kept = listings.get(env.store);
+  if (!kept) listings.set(env.store, (kept = new Map()));
+  const key = JSON.stringify([drive, parent, field, dir]);
+  const changes = env.store.changes();
+  const hit = kept.get(key);
+  kept.delete(key);
+  if (hit && hit.changes === changes) {
+    kept.set(key, hit);
+    return hit.items;
+  }
+  const keyed = env.store.children(drive, parent).map((it) => ({ it, k: sortKey(env, it, field, paths) }));
+  keyed.sort((a, b) => {
+    const c = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
+    return c !== 0 ? c * dir : a.it.id < b.it.id ? -1 : 1;
+  });
+  const items = keyed.map((x) => x.it);
+  if (items.length > count) {
+    kept.set(key, { changes, items });
+    for (const old of kept.keys()) if (kept.size > LISTINGS_KEPT) kept.delete(old);
+  }
+  return items;
 }
 
 function list(ctx: Ctx, env: Env, drive: string, route: Route): void {
@@ -126,15 +168,12 @@ function list(ctx: Ctx, env: Env, drive: string, route: Route): void {
     if (!/^o:\d{1,9}$/.test(decoded)) throw invalid('cursor is not valid');
     start = Number(decoded.slice(2));
   }
-  const items = env.store.children(drive, parent);
-  const keyed = items.map((it) => ({ it, k: sortKey(env, it, field) }));
-  keyed.sort((a, b) => {
-    const c = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
-    return c !== 0 ? c * dir : a.it.id < b.it.id ? -1 : 1;
-  });
-  const page = keyed.slice(start, start + count).map((x) => fileObject(env.store, x.it, env.knobs));
+  const paths = new Map<string, string>();
+  const sorted = sortedChildren(env, drive, parent, field, dir, count, paths);
+  const page = sorted.slice(start, start + count).map((it) => fileObject(env.store, it, env.knobs, paths));
   const meta: Record<string, unknown> = {};
-  if (start + count < keyed.length) meta.nextCursor = Buffer.from(`o:${start + count}`).toString('base64url');
+  if (start + count < sorted.length)
+    meta.nextCursor = Buffer.from(`o:${start + count}`).toString('base64url');
   else if (env.knobs.endCursor === 'null') meta.nextCursor = null;
   else if (env.knobs.endCursor === 'empty') meta.nextCursor = '';
   sendJson(ctx, 200, { files: page, responseMetaData: meta });
