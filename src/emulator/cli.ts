@@ -26,6 +26,7 @@ Options:
   --end-cursor E              absent|null|empty (default absent)
   --upload-url-ttl S          upload URL lifetime in seconds (default 86400)
   --quota BYTES               drive quota (default 107374182400)
+  --max-file-size BYTES       largest file accepted, else storage 1022 (default 0 = no limit)
   --blocked-extensions LIST   e.g. exe,bat
   --no-move                   move and rename answer 404
   --latency MS                delay before every answer (default 0)

@@ -15,6 +15,8 @@ export interface Knobs {
   endCursor: 'absent' | 'null' | 'empty';
   uploadUrlTtl: number;
   quota: number;
+  /** Largest file the storage host accepts, in bytes (storage 1022, seed 000); 0 = no limit. */
+  maxFileSize: number;
   blockedExtensions: string[];
   noMove: boolean;
   latency: number;
@@ -33,6 +35,7 @@ export const DEFAULT_KNOBS: Knobs = {
   endCursor: 'absent',
   uploadUrlTtl: 86400,
   quota: 100 * 1024 ** 3,
+  maxFileSize: 0,
   blockedExtensions: [],
   noMove: false,
   latency: 0,
@@ -52,6 +55,7 @@ export const KNOB_KINDS: Record<keyof Knobs, Kind> = {
   endCursor: ['absent', 'null', 'empty'],
   uploadUrlTtl: 'int',
   quota: 'int',
+  maxFileSize: 'int',
   blockedExtensions: 'list',
   noMove: 'bool',
   latency: 'int',

@@ -84,3 +84,19 @@ test('an unreachable Drive ends the run with exit 75 and changes nothing locally
   expectExit(r, 75);
   assert.deepEqual(p.localFiles(), ['a.txt']);
 });
+
+test('a file larger than the Drive accepts is reported and skipped until it changes', async (t) => {
+  const p = await setupPair(t, { knobs: { maxFileSize: 1000 } });
+  p.write('big.bin', Buffer.alloc(2000, 1));
+  p.write('small.txt', 's');
+  expectExit(await p.once(), 1);
+  assert.deepEqual([...(await p.tree()).keys()], ['small.txt']);
+  const status = await p.cli(['status', '--config', p.configFile]);
+  assert.match(status.stdout, /larger than the Drive accepts/);
+  await p.clearRequests();
+  expectExit(await p.once(), 1);
+  assert.ok(!(await p.requests()).some((q) => q.operation.startsWith('upload')));
+  p.write('big.bin', Buffer.alloc(900, 2));
+  expectExit(await p.once(), 0);
+  assert.equal((await p.tree()).get('big.bin')?.size, 900);
+});

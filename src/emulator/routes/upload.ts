@@ -143,6 +143,8 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
     throw new ApiError(400, 'BLOCKED_EXTENSION_FILE', 'Restrict Upload File Extension', 1076);
   const parentOk = s.parent === null || env.store.item(s.parent)?.folder === 1;
   if (!parentOk) throw storageError(404, 1001, 'Parent Folder Not Found');
+  if (env.knobs.maxFileSize > 0 && s.size > env.knobs.maxFileSize)
+    throw new ApiError(403, 'LIMIT_EXCEEDED', 'Over Quota File Size', 1022);
   quotaCheck(env, s, s.overwrite ? clash(env, s.drive, s.parent, s.name) : undefined);
   await env.busy.get(s.id);
   const have = received(env, s.id);
