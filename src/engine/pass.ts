@@ -167,6 +167,10 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     };
   }
   const skippedRefused = recordSkips(journal, log, pair.name, skips, now);
+  // A conflict is reported until its conflicted copy is gone (the user resolved it).
+  for (const c of journal.problems(pair.name, 'conflict')) {
+    if (!localScan.entries.has(c.path)) journal.clearProblem(pair.name, c.path, 'conflict');
+  }
   if (guard.stop && !flags.force) {
     return {
       status: 'guard',

@@ -93,6 +93,11 @@ test('both sides changed differently: the Drive keeps the name, the local versio
   const status = await p.cli(['status', '--config', p.configFile, '--json']);
   expectExit(status, 0);
   assert.match(status.stdout, /conflicted copy/);
+  rmSync(join(p.local, copy));
+  expectExit(await p.once(), 0);
+  const after = await p.cli(['status', '--config', p.configFile, '--json']);
+  assert.doesNotMatch(after.stdout, /conflicted copy/, 'a resolved conflict is no longer reported');
+  assert.equal((await p.tree()).has(copy), false);
 });
 
 test('both sides new with the same name and different bytes: a conflict, nothing overwritten', async (t) => {
