@@ -14,7 +14,11 @@ test('a run killed mid-way through many transfers converges on the next run, wit
   const p = await setupPair(t, { knobs: { latency: 40 } });
   for (let i = 0; i < 15; i++) p.write(`up/u${i}.txt`, `local ${i}`);
   for (let i = 0; i < 15; i++) await p.putRemote(`down/d${i}.txt`, `remote ${i}`);
-  const killed = await runCli(['--config', p.configFile, '--once'], { killAfterMs: 1500 });
+  // Killed once the first transfer has finished: 29 more are queued or in flight behind it.
+  const killed = await runCli(['--config', p.configFile, '--once'], {
+    env: { LWSYNC_LOG_LEVEL: 'info' },
+    killWhen: 'loaded"',
+  });
   assert.equal(killed.signal, 'SIGKILL');
   const r = await p.once();
   expectExit(r, 0);
