@@ -39,15 +39,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PAGE_SIZE } from '../src/remote/api.js';
+import { CLIENT_ID, CLIENT_SECRET, loginTestUser } from '../test/helpers/emulator.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'lineworks-sync.js');
 const LOCAL_SIDE = join(ROOT, 'bench', 'noop-once-local.mjs');
 const PAIR = 'bench';
 const REMOTE_PATH = '/bench';
-const CLIENT_ID = 'emulator-client';
-const CLIENT_SECRET = 'emulator-secret';
-const REDIRECT = 'http://127.0.0.1:9/callback';
 /** Folder shape: TOP folders, MID in each, LEAF in each mid = 10 + 90 + 900 = 1,000 folders. */
 const TOP = 10;
 const MID = 9;
@@ -134,35 +132,6 @@ async function startEmulator(dataDir: string, errFile: string): Promise<{ child:
   });
   child.stdout!.resume();
   return { child, urls: JSON.parse(first) as Urls };
-}
-
-async function login(urls: Urls): Promise<{ accessToken: string; refreshToken: string }> {
-  const q = new URLSearchParams({
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT,
-    scope: 'file',
-    response_type: 'code',
-    state: 'x',
-  });
-  const auth = await fetch(`${urls.auth}/authorize?${q}`, { redirect: 'manual' });
-  const location = auth.headers.get('location');
-  const code = location ? new URL(location).searchParams.get('code') : null;
-  if (auth.status !== 302 || !code) throw new Error(`authorize answered ${auth.status} (${location})`);
-  const res = await fetch(`${urls.auth}/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      redirect_uri: REDIRECT,
-    }),
-  });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (res.status !== 200 || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string')
-    throw new Error(`token answered ${res.status} ${JSON.stringify(body)}`);
-  return { accessToken: body.access_token, refreshToken: body.refresh_token };
 }
 
 function writeConfig(dir: string, urls: Urls, local: string, stateDir: string): string {
@@ -274,7 +243,7 @@ async function main(): Promise<void> {
     emu = started.child;
     const { urls } = started;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const tok = await login(urls);
+    const tok = await loginTestUser({ urls });
     const now = Date.now();
     writeFileSync(
       join(stateDir, 'tokens.json'),

@@ -6,6 +6,7 @@
  * after a change on each side and a conflict. It reads both sides after each run and fails (exit 1)
  * when they do not hold what it says they hold.
  */
+import { untilStopSignal } from '../cli/stop-signal.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -204,7 +205,7 @@ export async function demoCommand(opts: DemoOptions = {}): Promise<number> {
     other?.close();
   }
   if (emu) {
-    if (opts.keep) await untilSignal();
+    if (opts.keep) await untilStopSignal();
     await emu.close();
   }
   return code;
@@ -337,18 +338,6 @@ function whereToLook(at: Layout, emu: Emulator, keep: boolean): void {
 /** Quotes a path for a POSIX shell when it needs it. */
 function sh(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** Receives the engine's log lines (level warn and above) and prints them as narration. */

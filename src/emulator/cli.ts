@@ -3,6 +3,7 @@
  * prints the JSON line of URLs first on stdout, serves until SIGINT/SIGTERM, returns 0; a bad flag
  * is named and returns 2.
  */
+import { untilStopSignal } from '../cli/stop-signal.js';
 import { coerceKnob, DEFAULT_KNOBS, isKnob, kebab, KNOB_KINDS, type Knobs } from './config.js';
 import { startEmulator, type EmulatorOptions } from './server.js';
 
@@ -105,15 +106,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
     return 2;
   }
   process.stdout.write(JSON.stringify(emu.urls) + '\n');
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await emu.close();
   return 0;
 }

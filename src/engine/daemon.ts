@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import type { Config, PairConfig } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { Journal, JournalLockedError } from '../journal/index.js';
+import type { Journal } from '../journal/index.js';
 import type { DriveSession } from '../remote/index.js';
 import { LoginRequiredError, UnreachableError } from '../remote/errors.js';
 import { recordApiUse } from './api-use.js';
@@ -23,7 +23,7 @@ import { allEchoes } from './daemon-echo.js';
 import { maxHoldMs, nextPass, type PairTriggers, type PassReason } from './daemon-schedule.js';
 import { syncPair, type PassEnv, type PassFlags, type PassResult } from './pass.js';
 import { silentProgress } from './progress.js';
-import { openSession, requestCount } from './session.js';
+import { openEngine, requestCount } from './session.js';
 import { watchPair, type PairWatcher } from './watch.js';
 
 const FLAGS: PassFlags = { dryRun: false, force: false, resync: false };
@@ -403,22 +403,7 @@ class Daemon {
 
 /** Resolves with the exit code once `signal` aborts (SIGTERM/SIGINT) or a fatal error stops it. */
 export async function runDaemon(config: Config, log: Logger, signal: AbortSignal): Promise<number> {
-  let journal: Journal;
-  try {
-    journal = Journal.open(config.stateDir);
-  } catch (e) {
-    if (e instanceof JournalLockedError) {
-      console.error(`error: ${e.message}`);
-      return EXIT.UNREACHABLE;
-    }
-    throw e;
-  }
-  const session = openSession(config, log);
-  if (!session.hasTokens()) {
-    console.error(`error: not logged in; run: lineworks-sync login --config ${config.file}`);
-    session.close();
-    journal.close();
-    return EXIT.LOGIN;
-  }
-  return new Daemon(config, log, journal, session, signal).run();
+  const opened = openEngine(config, log);
+  if ('exit' in opened) return opened.exit;
+  return new Daemon(config, log, opened.journal, opened.session, signal).run();
 }

@@ -2,12 +2,11 @@
 import type { Config } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { Journal, JournalLockedError } from '../journal/index.js';
 import { LoginRequiredError, UnreachableError } from '../remote/errors.js';
 import { syncPair, type PassResult } from './pass.js';
 import { recordApiUse } from './api-use.js';
 import { createProgress } from './progress.js';
-import { openSession, requestCount } from './session.js';
+import { openEngine, requestCount } from './session.js';
 
 export interface OnceFlags {
   dryRun: boolean;
@@ -31,24 +30,12 @@ export function exitOf(result: PassResult): number {
 
 /** Returns the exit code of contracts.md §1. */
 export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Promise<number> {
-  let journal: Journal;
-  try {
-    journal = Journal.open(config.stateDir);
-  } catch (e) {
-    if (e instanceof JournalLockedError) {
-      console.error(`error: ${e.message}`);
-      return EXIT.UNREACHABLE;
-    }
-    throw e;
-  }
-  const session = openSession(config, log);
+  const opened = openEngine(config, log);
+  if ('exit' in opened) return opened.exit;
+  const { journal, session } = opened;
   const progress = createProgress();
   let code: number = EXIT.OK;
   try {
-    if (!session.hasTokens()) {
-      console.error(`error: not logged in; run: lineworks-sync login --config ${config.file}`);
-      return EXIT.LOGIN;
-    }
     for (const pair of config.pairs) {
       const env = {
         journal,

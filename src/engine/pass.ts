@@ -76,18 +76,6 @@ function pendingItems(actions: readonly Action[]): PendingItem[] {
   return items;
 }
 
-function transferBytes(actions: readonly Action[]): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  for (const a of actions) {
-    if (a.kind === 'upload') bytes += a.local.size;
-    else if (a.kind === 'download' || a.kind === 'conflict') bytes += a.remote.size;
-    else if (a.kind === 'record' || a.kind === 'forget') continue;
-    files++;
-  }
-  return { files, bytes };
-}
-
 export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags): Promise<PassResult> {
   const { journal, remote, log } = env;
   const prepared = await preparePair(journal, remote, pair, flags);
@@ -196,9 +184,13 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     again: false,
     ...(env.signal ? { signal: env.signal } : {}),
   };
-  const t = transferBytes(ready);
-  if (t.files > 0) env.progress.plan(t.files, t.bytes);
-  savePending(journal, pair.name, pendingItems(ready));
+  const pending = pendingItems(ready);
+  if (pending.length > 0)
+    env.progress.plan(
+      pending.length,
+      pending.reduce((n, i) => n + i.bytes, 0),
+    );
+  savePending(journal, pair.name, pending);
   let outcome: PassOutcome;
   try {
     outcome = await executePlan(run, ready);

@@ -1,6 +1,8 @@
 /** The one Drive session of a process, built from the configuration (tokens in <state>/tokens.json). */
 import { join } from 'node:path';
+import { EXIT } from '../cli/exit-codes.js';
 import type { Config } from '../config/types.js';
+import { Journal, JournalLockedError } from '../journal/index.js';
 import type { Logger } from '../log/logger.js';
 import { createSession, type DriveSession } from '../remote/index.js';
 
@@ -25,4 +27,30 @@ export function requestCount(session: DriveSession): number {
   let n = 0;
   for (const v of Object.values(session.stats().requests)) n += v ?? 0;
   return n;
+}
+
+/**
+ * The journal (write lock) and the session a sync process runs with, or the exit code when it
+ * cannot start: another process holds the state directory (75) or nobody has logged in (78).
+ */
+export function openEngine(
+  config: Config,
+  log: Logger,
+): { journal: Journal; session: DriveSession } | { exit: number } {
+  let journal: Journal;
+  try {
+    journal = Journal.open(config.stateDir);
+  } catch (e) {
+    if (!(e instanceof JournalLockedError)) throw e;
+    console.error(`error: ${e.message}`);
+    return { exit: EXIT.UNREACHABLE };
+  }
+  const session = openSession(config, log);
+  if (!session.hasTokens()) {
+    console.error(`error: not logged in; run: lineworks-sync login --config ${config.file}`);
+    session.close();
+    journal.close();
+    return { exit: EXIT.LOGIN };
+  }
+  return { journal, session };
 }

@@ -4,7 +4,7 @@
  * uploaded. With `verify` (two files of one size) the remote bytes are compared first: equal
  * content is no conflict, only a base to record (rclone #9939).
  */
-import { mkdirSync, renameSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { toBaseRow } from '../../journal/index.js';
 import { placeAtomically } from '../../local/atomic.js';
@@ -13,7 +13,9 @@ import type { LocalEntry } from '../../scan/types.js';
 import type { RemoteEntry } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
 import { diskPath, statFacts, stillAsScanned } from '../local-facts.js';
-import { discardTemp, fetchToTemp } from './download.js';
+import { discardTemp, download, fetchToTemp } from './download.js';
+import { mkdirLocal } from './folders.js';
+import { forgetTemp } from '../temps.js';
 import { sendFile, type StepResult } from './upload.js';
 
 interface ConflictAction {
@@ -50,7 +52,7 @@ export async function conflict(run: PairRun, a: ConflictAction): Promise<StepRes
     }
     renameSync(target, aside);
     placeAtomically(tmp, target, null, entry.updateDate);
-    discardTemp(run, tmp);
+    forgetTemp(run.journal, run.pair.name, run.root, tmp);
     const placed = statFacts(target);
     if (placed) run.journal.putBase(run.pair.name, toBaseRow(a.path, placed, entry, remoteSha));
   } catch (e) {
@@ -79,24 +81,8 @@ async function conflictOfKinds(
 ): Promise<StepResult> {
   run.journal.deleteBaseTree(run.pair.name, a.path);
   renameSync(target, aside);
-  if (a.remote.kind === 'folder') {
-    mkdirSync(target);
-    run.keys.set(a.path, a.remote.resourceKey);
-    const facts = statFacts(target);
-    if (facts) run.journal.putBase(run.pair.name, toBaseRow(a.path, facts, a.remote));
-  } else {
-    const { tmp, entry } = await fetchToTemp(run, a.path, a.remote, target);
-    try {
-      const sha = await sha256File(tmp);
-      placeAtomically(tmp, target, null, entry.updateDate);
-      discardTemp(run, tmp);
-      const facts = statFacts(target);
-      if (facts) run.journal.putBase(run.pair.name, toBaseRow(a.path, facts, entry, sha));
-    } catch (e) {
-      discardTemp(run, tmp);
-      throw e;
-    }
-  }
+  if (a.remote.kind === 'folder') mkdirLocal(run, { path: a.path, remote: a.remote });
+  else await download(run, { path: a.path, remote: a.remote });
   reportConflict(run, a);
   run.again = true;
   return 'done';

@@ -6,12 +6,11 @@
  */
 import { readdirSync, rmdirSync } from 'node:fs';
 import { moveToTrash } from '../../local/trash.js';
-import { RemoteError } from '../../remote/errors.js';
 import type { LocalEntry } from '../../scan/types.js';
 import type { RemoteEntry } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
 import { diskPath, statFacts, stillAsScanned } from '../local-facts.js';
-import { remoteStillAsListed, type StepResult } from './upload.js';
+import { remoteNow, remoteStillAsListed, type StepResult } from './upload.js';
 
 export function deleteLocal(run: PairRun, a: { path: string; local: LocalEntry }): StepResult {
   const abs = diskPath(run.root, a.local);
@@ -49,13 +48,7 @@ export async function deleteRemote(
   run: PairRun,
   a: { path: string; remote: RemoteEntry },
 ): Promise<StepResult> {
-  let now: RemoteEntry | null;
-  try {
-    now = await run.remote.get(a.remote.resourceKey);
-  } catch (e) {
-    if (e instanceof RemoteError && e.errorClass === 'not-found') now = null;
-    else throw e;
-  }
+  const now = await remoteNow(run, a.remote.resourceKey);
   if (now) {
     if (a.remote.kind === 'file' && !remoteStillAsListed(now, a.remote)) return 'deferred';
     if (a.remote.kind === 'folder' && (await run.remote.list(a.remote.resourceKey)).length > 0)

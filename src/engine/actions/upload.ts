@@ -22,6 +22,16 @@ export function remoteStillAsListed(now: RemoteEntry, listed: RemoteEntry): bool
   return now.updateDate === listed.updateDate && now.size === listed.size && now.kind === listed.kind;
 }
 
+/** The remote item as it is now; null when it is gone. */
+export async function remoteNow(run: PairRun, key: string): Promise<RemoteEntry | null> {
+  try {
+    return await run.remote.get(key);
+  } catch (e) {
+    if (e instanceof RemoteError && e.errorClass === 'not-found') return null;
+    throw e;
+  }
+}
+
 /** Sends `local` to `path` (under its parent's key); returns the entry the Drive answered. */
 export async function sendFile(
   run: PairRun,
@@ -33,13 +43,7 @@ export async function sendFile(
   const before = statFacts(abs);
   if (!stillAsScanned(before, local)) return 'deferred';
   if (replaces) {
-    let now: RemoteEntry | null;
-    try {
-      now = await run.remote.get(replaces.resourceKey);
-    } catch (e) {
-      if (e instanceof RemoteError && e.errorClass === 'not-found') now = null;
-      else throw e;
-    }
+    const now = await remoteNow(run, replaces.resourceKey);
     if (!now || !remoteStillAsListed(now, replaces)) return 'deferred';
   }
   const sha256 = local.sha256 ?? (await sha256File(abs));
