@@ -15,7 +15,7 @@ if (!journal) {
   console.error(`no journal in ${stateDir}`);
   process.exit(2);
 }
-const base = journal.getBase(pair);
+const base = journal.baseTable(pair);
 journal.close();
 const scan = await scanLocal(root, { rules: loadIgnore(root, []), base });
 console.log(JSON.stringify({ base: base.size, entries: scan.entries.size, hashed: scan.hashed }));

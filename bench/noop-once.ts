@@ -21,7 +21,9 @@
  * minimum, under 150 MB RSS at 100,000 files.
  *
  * Run (builds dist/ first when it is missing; needs /usr/bin/time and GNU find):
- *   node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep]
+ *   node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR]
+ *
+ * `--reuse DIR` times again a tree an earlier `--keep` run left in DIR (no build, no first sync).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -73,9 +75,12 @@ function arg(name: string): string | undefined {
 
 const files = process.argv.includes('--100k') ? 100_000 : Number(arg('--files') ?? 10_000);
 const runs = Number(arg('--runs') ?? 5);
-const keep = process.argv.includes('--keep');
+const reuse = arg('--reuse');
+const keep = process.argv.includes('--keep') || reuse !== undefined;
 if (!Number.isInteger(files) || files < 1 || !Number.isInteger(runs) || runs < 1) {
-  console.error('usage: node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep]');
+  console.error(
+    'usage: node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR]',
+  );
   process.exit(2);
 }
 
@@ -220,7 +225,9 @@ async function minimumLists(admin: string): Promise<{ folders: number; items: nu
 
 async function main(): Promise<void> {
   ensureBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-noop-'));
+  if (reuse !== undefined && !existsSync(join(reuse, 'local')))
+    throw new Error(`${reuse} holds no kept tree`);
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), 'lwsync-noop-'));
   const local = join(dir, 'local');
   const stateDir = join(dir, 'state');
   const emuErr = join(dir, 'emulator.err');
@@ -234,10 +241,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    say(`building ${files} files in ${folderList().length} folders under ${local}`);
-    const t0 = Date.now();
-    buildTree(local);
-    say(`  tree built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (reuse === undefined) {
+      say(`building ${files} files in ${folderList().length} folders under ${local}`);
+      const t0 = Date.now();
+      buildTree(local);
+      say(`  tree built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
 
     const started = await startEmulator(join(dir, 'emu'), emuErr);
     emu = started.child;
@@ -254,7 +263,7 @@ async function main(): Promise<void> {
     const once = [process.execPath, BIN, '--config', config, '--once'];
     const quiet = { LWSYNC_LOG_LEVEL: 'warn' };
 
-    say('first sync (uploads everything)…');
+    say(reuse === undefined ? 'first sync (uploads everything)…' : 'sync of the kept tree…');
     const first = await timed(once, syncErr, quiet);
     say(`  exit ${first.code}, ${first.wallS.toFixed(1)} s, peak RSS ${(first.rssKiB / 1024).toFixed(0)} MB`);
     if (first.code !== 0) throw new Error(`first sync exited ${first.code}; see ${syncErr}`);
@@ -302,9 +311,12 @@ async function main(): Promise<void> {
     const MB = 1 / 1024;
 
     const rows: [string, string][] = [
-      ['tree', `${files} files, ${minimum.folders - 1} folders (${minimum.items} remote items)`],
       [
-        'first sync (uploads all), wall',
+        'tree',
+        `${reuse === undefined ? files : 'kept'} files, ${minimum.folders - 1} folders (${minimum.items} remote items)`,
+      ],
+      [
+        reuse === undefined ? 'first sync (uploads all), wall' : 'sync of the kept tree, wall',
         `${first.wallS.toFixed(1)} s, peak RSS ${(first.rssKiB * MB).toFixed(0)} MB`,
       ],
       ['no-op --once wall, median (min–max)', `${fmt3(wall(noop), 3)} s`],

@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { PairConfig } from '../config/types.js';
-import type { BaseRow, Journal } from '../journal/index.js';
+import { BaseTable } from '../journal/base-table.js';
+import type { Journal } from '../journal/index.js';
+import { SideTable } from '../journal/side-table.js';
 import type { Logger } from '../log/logger.js';
 import { trashRoot, runStamp } from '../local/trash.js';
 import { formatAction, plan, type Action, type PlanSkip } from '../plan/index.js';
@@ -21,6 +23,7 @@ import { savePending, type PendingItem } from './pending.js';
 import { preparePair } from './prepare.js';
 import type { Progress } from './progress.js';
 import { recordSkips } from './skips.js';
+import { remoteCodec } from './remote-codec.js';
 import { sweepTemps } from './temps.js';
 
 export interface PassFlags {
@@ -51,18 +54,20 @@ export type PassResult =
 
 const MAX_PASSES = 3;
 
+/** `base` is asked for when the first entry arrives: the journal is read while the first page is on its way. */
 async function walkRemote(
   remote: Remote,
   folderKey: string | null,
   keys: RemoteKeys,
-): Promise<{ entries: Map<string, RemoteEntry>; failures: string[] }> {
-  const entries = new Map<string, RemoteEntry>();
+  base: () => BaseTable,
+): Promise<{ entries: ReadonlyMap<string, RemoteEntry>; failures: string[] }> {
+  let entries: SideTable<RemoteEntry> | undefined;
   const failures: string[] = [];
   for await (const e of remote.walk(folderKey, (path) => failures.push(path))) {
-    entries.set(e.path, e);
+    (entries ??= new SideTable(base(), remoteCodec)).set(e);
     if (e.kind === 'folder') keys.set(e.path, e.resourceKey);
   }
-  return { entries, failures };
+  return { entries: entries ?? new Map(), failures };
 }
 
 function pendingItems(actions: readonly Action[]): PendingItem[] {
@@ -85,13 +90,18 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
   // The listing runs while the journal is read and the disk is scanned: the Drive's latency hides
   // behind the local work. Folder keys from the base fill in only what the listing has not said.
   const keys = new RemoteKeys(prepared.folderKey);
+  const read: { base?: BaseTable } = {};
+  // read below before any listed entry can be handled (those wait for this function's first await);
+  // an empty table would only keep every entry as an object
+  const loaded = (): BaseTable => read.base ?? BaseTable.empty();
   const listing = prepared.remoteExists
-    ? walkRemote(remote, prepared.folderKey, keys)
+    ? walkRemote(remote, prepared.folderKey, keys, loaded)
     : Promise.resolve({ entries: new Map<string, RemoteEntry>(), failures: [] as string[] });
   listing.catch(() => {});
-  const base = flags.resync && flags.dryRun ? new Map<string, BaseRow>() : journal.getBase(pair.name);
-  for (const row of base.values()) {
-    if (row.kind === 'folder' && keys.get(row.path) === undefined) keys.set(row.path, row.remoteKey);
+  const base = (read.base = flags.resync && flags.dryRun ? BaseTable.empty() : journal.baseTable(pair.name));
+  for (let i = 0; i < base.size; i++) {
+    const path = base.pathAt(i);
+    if (base.isFolderAt(i) && keys.get(path) === undefined) keys.set(path, base.remoteKeyAt(i));
   }
   const rules = loadIgnore(pair.local, pair.ignore);
   const localScan = existsSync(pair.local)

@@ -9,6 +9,14 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  packSnapshot,
+  snapshotsUsable,
+  SNAPSHOT_FORMAT,
+  unpackSnapshot,
+  type SnapshotRow,
+} from './base-snapshot.js';
+import { BaseTableBuilder, type BaseTable } from './base-table.js';
 import { acquireLock } from './lock.js';
 import { migrate } from './migrate.js';
 import type {
@@ -22,6 +30,14 @@ import type {
 } from './types.js';
 
 export const JOURNAL_FILE = 'journal.db';
+
+/** Below this many base rows a load is fast enough without a snapshot. */
+const SNAPSHOT_MIN_ROWS = 2000;
+/** At most one snapshot write per pair in this long. */
+const SNAPSHOT_EVERY_MS = 10 * 60_000;
+const SNAPSHOT_META = 'base_snapshot_ms';
+/** The schema version that added base_snapshot (schema/003_base_snapshot.sql). */
+const SNAPSHOT_SCHEMA = 3;
 
 /** Result of comparing a configured pair with the journal's record of it. */
 export type PairCheck =
@@ -172,30 +188,84 @@ export class Journal {
   // ---- base ----
 
   /** Every base row of the pair, keyed by path. */
-  getBase(pair: string): Map<string, BaseRow> {
-    const out = new Map<string, BaseRow>();
-    // A whole pair is most of the table: one sequential scan beats an index walk plus a lookup per
-    // row, and raw rows skip building a keyed object per row (100k rows: ~0.55 s → see bench/).
+  /**
+   * The pair's base rows: from the snapshot when one is there (schema/003_base_snapshot.sql), else
+   * from the rows, after which a writable journal stores a snapshot for the next load — when the
+   * pair has at least `snapshotMinRows` rows and none was stored in the last SNAPSHOT_EVERY_MS
+   * (a daemon whose base changes every pass does not rewrite megabytes every pass).
+   */
+  baseTable(pair: string, opts: { nowMs?: number; snapshotMinRows?: number } = {}): BaseTable {
+    // a read-only journal may be older than the snapshot table (the writer migrates it)
+    if (this.#schemaVersion() < SNAPSHOT_SCHEMA) return this.#readBase(pair);
+    const snap = this.#stmt(
+      'SELECT format, rows, paths, keys, parents, numbers, flags, sha256 FROM base_snapshot WHERE pair = ?',
+    ).get(pair) as SnapshotRow | undefined;
+    const fromSnapshot = snap ? unpackSnapshot(snap) : null;
+    if (fromSnapshot) return fromSnapshot;
+    const table = this.#readBase(pair);
+    const nowMs = opts.nowMs ?? Date.now();
+    const last = Number(this.getMeta(pair, SNAPSHOT_META) ?? 0);
+    if (
+      !this.readonly &&
+      snapshotsUsable() &&
+      table.size >= (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) &&
+      !(nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)
+    ) {
+      const packed = packSnapshot(table);
+      if (packed) {
+        this.transaction(() => {
+          this.#stmt(
+            `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, paths, keys, parents, numbers, flags, sha256, written_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            pair,
+            SNAPSHOT_FORMAT,
+            packed.rows,
+            packed.paths,
+            packed.keys,
+            packed.parents,
+            packed.numbers,
+            packed.flags,
+            packed.sha256,
+            nowMs,
+          );
+          this.setMeta(pair, SNAPSHOT_META, String(nowMs));
+        });
+      }
+    }
+    return table;
+  }
+
+  #schemaVersion(): number {
+    return this.#db.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** The rows themselves, in one sequential scan (a pair is most of the table), in one read transaction. */
+  #readBase(pair: string): BaseTable {
+    return this.#db.transaction(() => this.#readBaseRows(pair))();
+  }
+
+  #readBaseRows(pair: string): BaseTable {
+    const b = new BaseTableBuilder(this.countBase(pair));
     const stmt = this.#stmt(
       `SELECT path, kind, local_size_bytes, local_mtime_ms, local_ino, local_sha256, remote_key,
          remote_update_ms, remote_size_bytes, remote_parent_key FROM base NOT INDEXED WHERE pair = ?`,
     );
     for (const r of stmt.raw(true).iterate(pair) as Iterable<unknown[]>) {
-      const path = r[0] as string;
-      out.set(path, {
-        path,
-        kind: r[1] as BaseRow['kind'],
-        localSize: r[2] as number,
-        localMtimeMs: r[3] as number,
-        localIno: r[4] as number,
-        localSha256: r[5] as string | null,
-        remoteKey: r[6] as string,
-        remoteUpdateMs: r[7] as number,
-        remoteSize: r[8] as number,
-        remoteParentKey: r[9] as string | null,
-      });
+      b.add(
+        r[0] as string,
+        r[1] === 'folder',
+        r[2] as number,
+        r[3] as number,
+        r[4] as number,
+        r[5] as string | null,
+        r[6] as string,
+        r[7] as number,
+        r[8] as number,
+        r[9] as string | null,
+      );
     }
-    return out;
+    return b.build();
   }
 
   getBaseRow(pair: string, path: string): BaseRow | null {

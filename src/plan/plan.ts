@@ -11,21 +11,11 @@ import { decide } from './decide.js';
 import { handsOff } from './hands-off.js';
 import { findMoves } from './moves.js';
 import { orderActions } from './order.js';
+import { without } from './without.js';
 import { coveredBy, depth, selfAndAncestors } from './paths.js';
 import { parentOf } from '../scan/names.js';
 import { localState, remoteState } from './state.js';
 import type { Action, Plan, PlanInput, PlanSkip, PlanSummary } from './types.js';
-
-/** `map` without what lies at or under `roots`; `map` itself when there is nothing to leave out. */
-function without<T>(map: ReadonlyMap<string, T>, roots: ReadonlySet<string>): ReadonlyMap<string, T> {
-  if (roots.size === 0) return map;
-  const covered: string[] = [];
-  for (const p of map.keys()) if (coveredBy(p, roots)) covered.push(p);
-  if (covered.length === 0) return map;
-  const out = new Map(map);
-  for (const p of covered) out.delete(p);
-  return out;
-}
 
 /**
  * Calls `visit` for every path of the three maps once, with what each side holds there: base's

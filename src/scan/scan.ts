@@ -3,15 +3,18 @@
  * file (see needsHash), so a no-op run hashes nothing.
  */
 import { join } from 'node:path';
+import { BaseTable } from '../journal/base-table.js';
+import { SideTable } from '../journal/side-table.js';
 import type { BaseRow } from '../journal/types.js';
 import { sha256File } from './hash.js';
 import type { IgnoreRules } from './ignore.js';
+import { localCodec } from './local-codec.js';
 import type { LocalEntry, ScanFailure, SkippedItem } from './types.js';
 import { walkLocal, type WalkFs } from './walk.js';
 
 export interface LocalScan {
-  /** Keyed by NFC relative path. */
-  entries: Map<string, LocalEntry>;
+  /** Keyed by NFC relative path; entries equal to their base row are rebuilt from it (side-table.ts). */
+  entries: SideTable<LocalEntry>;
   skipped: SkippedItem[];
   /** Folders ('' = root) or items that could not be read: the planner deletes nothing at or under them. */
   failures: ScanFailure[];
@@ -32,8 +35,8 @@ export function needsHash(entry: LocalEntry, base: BaseRow | undefined): boolean
 
 export interface ScanOptions {
   rules: IgnoreRules;
-  /** The pair's base rows by path (from Journal.getBase). */
-  base: ReadonlyMap<string, BaseRow>;
+  /** The pair's base rows (Journal.baseTable; a plain map is turned into a table). */
+  base: BaseTable | ReadonlyMap<string, BaseRow>;
   /** Override the hashing decision (e.g. hash everything for a verify run). */
   shouldHash?: (entry: LocalEntry, base: BaseRow | undefined) => boolean;
   /** Fault injection for tests. @default node:fs */
@@ -48,7 +51,8 @@ const ENTRIES_PER_TURN = 4096;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalScan> {
-  const entries = new Map<string, LocalEntry>();
+  const base = opts.base instanceof BaseTable ? opts.base : BaseTable.of(opts.base.values());
+  const entries = new SideTable(base, localCodec);
   const skipped: SkippedItem[] = [];
   const failures: ScanFailure[] = [];
   const toHash: LocalEntry[] = [];
@@ -60,11 +64,13 @@ export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalS
     { onSkip: (s) => skipped.push(s), onFailure: (f) => failures.push(f) },
     opts.fs,
   )) {
-    const b = opts.base.get(e.path);
-    // keep one copy of each path in memory: the journal's, which the base map holds anyway
-    if (b !== undefined && b.path === e.path) e.path = b.path;
-    entries.set(e.path, e);
-    if (shouldHash(e, b)) toHash.push(e);
+    const i = base.indexOf(e.path);
+    // an entry as its row says needs no hash (needsHash); only a custom rule must see every row
+    const hash =
+      (opts.shouldHash !== undefined || i < 0 || !localCodec.matches(base, i, e)) &&
+      shouldHash(e, i < 0 ? undefined : base.rowAt(i));
+    entries.set(e, hash);
+    if (hash) toHash.push(e);
     if (++walked % ENTRIES_PER_TURN === 0) await nextTurn();
   }
   for (const e of toHash) {

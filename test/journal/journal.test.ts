@@ -53,7 +53,7 @@ test('base rows round-trip and deletes remove a whole subtree', () => {
   });
   assert.deepEqual(j.getBaseRow('docs', 'a/b.txt'), row('a/b.txt'));
   j.deleteBaseTree('docs', 'a');
-  assert.deepEqual([...j.getBase('docs').keys()], ['ab.txt']);
+  assert.deepEqual([...j.baseTable('docs').keys()], ['ab.txt']);
   j.close();
 });
 
@@ -62,7 +62,7 @@ test('a folder move rewrites the folder and its descendants only', () => {
   j.putPair(pair);
   for (const p of ['a', 'a/x', 'a/y/z', 'ab']) j.putBase('docs', row(p));
   j.moveBaseTree('docs', 'a', 'c/d');
-  assert.deepEqual([...j.getBase('docs').keys()].sort(), ['ab', 'c/d', 'c/d/x', 'c/d/y/z']);
+  assert.deepEqual([...j.baseTable('docs').keys()].sort(), ['ab', 'c/d', 'c/d/x', 'c/d/y/z']);
   j.close();
 });
 
