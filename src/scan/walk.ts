@@ -21,24 +21,11 @@ export interface WalkSinks {
   onFailure(failure: ScanFailure): void;
 }
 
-/** A folder to read: '' / '' is the root. */
-export interface WalkStart {
+interface Pending {
   /** NFC relative path. */
-  readonly rel: string;
+  rel: string;
   /** Path on disk relative to the root (may differ from rel in normalisation). */
-  readonly disk: string;
-}
-
-export const ROOT_START: WalkStart = Object.freeze({ rel: '', disk: '' });
-
-export interface WalkFolderOptions {
-  /** Fault injection for tests. @default node:fs */
-  fs?: WalkFs;
-  /**
-   * When given, only the start folders are read: their subfolders are appended here, in walk
-   * order, instead of being walked.
-   */
-  below?: WalkStart[];
+  disk: string;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -48,32 +35,15 @@ const NOT_ASCII = /[^\u0000-\u007f]/;
 const nfcName = (name: string): string => (NOT_ASCII.test(name) ? nfc(name) : name);
 
 /** Yields every non-ignored file and folder under `root` (not the root itself), parents first. */
-export function walkLocal(
+export function* walkLocal(
   root: string,
   rules: IgnoreRules,
   sinks: WalkSinks,
   fs: WalkFs = nodeFs,
 ): Generator<LocalEntry> {
-  return walkFolders(root, [ROOT_START], rules, sinks, { fs });
-}
-
-/**
- * Yields every non-ignored file and folder under each start folder (not the start folders
- * themselves), depth first, the starts in order, parents first. An unreadable start folder is a
- * failure with its rel path, as any other folder.
- */
-export function* walkFolders(
-  root: string,
-  starts: readonly WalkStart[],
-  rules: IgnoreRules,
-  sinks: WalkSinks,
-  opts: WalkFolderOptions = {},
-): Generator<LocalEntry> {
-  const fs = opts.fs ?? nodeFs;
-  const below = opts.below;
   // join(root, disk) for any disk path of plain names, without normalising each one again
   const prefix = join(root, 'x').slice(0, -1);
-  const stack: WalkStart[] = starts.slice().reverse();
+  const stack: Pending[] = [{ rel: '', disk: '' }];
   // names kept so far in the folder being read; a Set only once a name changed under NFC
   const kept: string[] = [];
   while (stack.length > 0) {
@@ -90,7 +60,7 @@ export function* walkFolders(
     let seen: Set<string> | null = null;
     kept.length = 0;
     const sameDisk = dir.disk === dir.rel;
-    const children: WalkStart[] = below ?? [];
+    const children: Pending[] = [];
     for (const d of dirents) {
       const name = nfcName(d.name);
       const rel = joinRel(dir.rel, name);
@@ -137,6 +107,6 @@ export function* walkFolders(
       yield entry;
       if (isDir) children.push({ rel, disk });
     }
-    if (below === undefined) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }
