@@ -13,9 +13,10 @@
  *   4. counts the API calls of one no-op run (emulator request log, per operation) and the minimum
  *      list calls (one per remote folder including the pair's own folder, more where a folder has
  *      more children than one page holds);
- *   5. times, A B C A B C … after one warm-up each, with `/usr/bin/time` (wall, peak RSS):
- *      A the no-op `--once`, B `find LOCAL -printf '%s %T@\n' >/dev/null`, C the local side alone
- *      (journal base + local scan, bench/noop-once-local.mjs) — and prints the table.
+ *   5. times, A B C D A B C D … after one warm-up each, with `/usr/bin/time` (wall, peak RSS):
+ *      A the no-op `--once` run as installed (the bin's #! line and its V8 flag), B `find LOCAL
+ *      -printf '%s %T@\n' >/dev/null`, C the local side alone (journal base + local scan,
+ *      bench/noop-once-local.mjs), D A again under a plain `node BIN` — and prints the table.
  *
  * Targets (reported, not asserted): local side within 2× of find, list calls within 1.05× of the
  * minimum, under 150 MB RSS at 100,000 files.
@@ -260,7 +261,10 @@ async function main(): Promise<void> {
       { mode: 0o600 },
     );
     const config = writeConfig(dir, urls, local, stateDir);
-    const once = [process.execPath, BIN, '--config', config, '--once'];
+    // the command as installed runs through its #! line, which sets a V8 flag (bin/lineworks-sync.js);
+    // the same run under a plain `node BIN` is timed too
+    const once = [BIN, '--config', config, '--once'];
+    const onceViaNode = [process.execPath, BIN, '--config', config, '--once'];
     const quiet = { LWSYNC_LOG_LEVEL: 'warn' };
 
     say(reuse === undefined ? 'first sync (uploads everything)…' : 'sync of the kept tree…');
@@ -293,17 +297,24 @@ async function main(): Promise<void> {
     const noop: Timed[] = [];
     const finds: Timed[] = [];
     const locals: Timed[] = [];
-    say(`timing: 1 warm-up + ${runs} runs each of the no-op --once, find, and the local side alone`);
+    const viaNode: Timed[] = [];
+    say(
+      `timing: 1 warm-up + ${runs} runs each of the no-op --once, find, the local side alone, and --once under node`,
+    );
     for (let i = 0; i <= runs; i++) {
       const a = await timed(once, syncErr, quiet);
       const b = await timed(find);
       const c = await timed(localSide);
-      if (a.code !== 0 || b.code !== 0 || c.code !== 0)
-        throw new Error(`a timed run failed: --once ${a.code}, find ${b.code}, local side ${c.code}`);
+      const d = await timed(onceViaNode, syncErr, quiet);
+      if (a.code !== 0 || b.code !== 0 || c.code !== 0 || d.code !== 0)
+        throw new Error(
+          `a timed run failed: --once ${a.code}, find ${b.code}, local side ${c.code}, under node ${d.code}`,
+        );
       if (i === 0) continue;
       noop.push(a);
       finds.push(b);
       locals.push(c);
+      viaNode.push(d);
     }
     const wall = (xs: Timed[]): number[] => xs.map((x) => x.wallS);
     const rss = (xs: Timed[]): number[] => xs.map((x) => x.rssKiB);
@@ -321,6 +332,10 @@ async function main(): Promise<void> {
       ],
       ['no-op --once wall, median (min–max)', `${fmt3(wall(noop), 3)} s`],
       ['no-op --once peak RSS', `${fmt3(rss(noop), 0, MB)} MB`],
+      [
+        'the same under `node BIN` (no #! flag)',
+        `${fmt3(wall(viaNode), 3)} s, peak RSS ${fmt3(rss(viaNode), 0, MB)} MB`,
+      ],
       [
         'no-op --once user+sys CPU, median',
         `${stats(noop.map((x) => x.userS + x.sysS)).median.toFixed(2)} s`,

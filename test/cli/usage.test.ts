@@ -1,7 +1,9 @@
 /** The built command: usage errors exit 2 naming the flag; help texts (contracts.md §1). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BIN, runCli } from '../helpers/cli.js';
 import { goodConfig, tempDir, writeConfig } from './helpers.js';
 
 test('an unknown flag exits 2 and names the flag', async () => {
@@ -63,4 +65,20 @@ test('every command has a help text with examples', async () => {
     assert.match(r.stdout, /Examples:\n {2}\$ lineworks-sync /, cmd);
     assert.match(r.stdout, /Exit codes:/, cmd);
   }
+});
+
+test('the command runs as installed, through its own #! line (with its V8 flag)', async () => {
+  const r = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+    const child = spawn(BIN, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout }));
+  });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: lineworks-sync/);
+  assert.match(
+    readFileSync(BIN, 'utf8').split('\n')[0]!,
+    /^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/,
+  );
 });
