@@ -98,7 +98,8 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     ? walkRemote(remote, prepared.folderKey, keys, loaded)
     : Promise.resolve({ entries: new Map<string, RemoteEntry>(), failures: [] as string[] });
   listing.catch(() => {});
-  const base = (read.base = flags.resync && flags.dryRun ? BaseTable.empty() : journal.baseTable(pair.name));
+  const base = (read.base =
+    flags.resync && flags.dryRun ? BaseTable.empty() : journal.baseTable(pair.name, { keep: !flags.dryRun }));
   for (let i = 0; i < base.size; i++) {
     const path = base.pathAt(i);
     if (base.isFolderAt(i) && keys.get(path) === undefined) keys.set(path, base.remoteKeyAt(i));

@@ -192,9 +192,13 @@ export class Journal {
    * The pair's base rows: from the snapshot when one is there (schema/003_base_snapshot.sql), else
    * from the rows, after which a writable journal stores a snapshot for the next load — when the
    * pair has at least `snapshotMinRows` rows and none was stored in the last SNAPSHOT_EVERY_MS
-   * (a daemon whose base changes every pass does not rewrite megabytes every pass).
+   * (a daemon whose base changes every pass does not rewrite megabytes every pass). `keep: false`
+   * (`--dry-run`) writes nothing.
    */
-  baseTable(pair: string, opts: { nowMs?: number; snapshotMinRows?: number } = {}): BaseTable {
+  baseTable(
+    pair: string,
+    opts: { nowMs?: number; snapshotMinRows?: number; keep?: boolean } = {},
+  ): BaseTable {
     // a read-only journal may be older than the snapshot table (the writer migrates it)
     if (this.#schemaVersion() < SNAPSHOT_SCHEMA) return this.#readBase(pair);
     const snap = this.#stmt(
@@ -207,6 +211,7 @@ export class Journal {
     const last = Number(this.getMeta(pair, SNAPSHOT_META) ?? 0);
     if (
       !this.readonly &&
+      opts.keep !== false &&
       snapshotsUsable() &&
       table.size >= (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) &&
       !(nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)

@@ -148,12 +148,14 @@ test('any change of a pair’s base rows drops its snapshot, and the next load s
   j.close();
 });
 
-test('a snapshot is not rewritten within ten minutes of the last one', () => {
+test('a snapshot is not written by a dry run, nor again within ten minutes of the last one', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
   const j = Journal.open(dir);
   j.putPair(pair('docs'));
   for (let i = 0; i < 5; i++) j.putBase('docs', row(`${i}`, i));
   const count = () => snapshotCount(dir);
+  j.baseTable('docs', { nowMs: 1_000_000, snapshotMinRows: 1, keep: false });
+  assert.equal(count(), 0, 'a dry run writes no snapshot');
   j.baseTable('docs', { nowMs: 1_000_000, snapshotMinRows: 1 });
   assert.equal(count(), 1);
   j.putBase('docs', row('5', 5));
