@@ -1,11 +1,11 @@
 /**
  * The base snapshot (schema/003_base_snapshot.sql): a BaseTable's columns as three NUL-joined texts
- * and three blobs, so a load is one row read instead of one read per base row. It is a cache: the
+ * and four blobs, so a load is one row read instead of one read per base row. It is a cache: the
  * triggers drop it whenever a base row of its pair changes, and whatever does not unpack cleanly is
  * not used (the rows are read instead).
  */
 import { endianness } from 'node:os';
-import { BaseTable, NUMBERS_PER_ROW, SHA_BYTES, type BaseColumns } from './base-table.js';
+import { BaseTable, FLAG_PARENT, NUMBERS_PER_ROW, SHA_BYTES, type BaseColumns } from './base-table.js';
 
 export const SNAPSHOT_FORMAT = 1;
 const SEP = '\0';
@@ -16,6 +16,7 @@ export interface SnapshotRow {
   paths: string;
   keys: string;
   parents: string;
+  parent_ids: Uint8Array;
   numbers: Uint8Array;
   flags: Uint8Array;
   sha256: Uint8Array;
@@ -35,13 +36,14 @@ function split(text: string, rows: number): string[] | null {
 /** null when the table cannot be packed faithfully (a NUL in a text, an odd sha256 value). */
 export function packSnapshot(table: BaseTable): Omit<SnapshotRow, 'format'> | null {
   const c = table.columns;
-  if (c.oddSha.size > 0 || !joinable(c.paths) || !joinable(c.keys) || !joinable(c.parents)) return null;
+  if (c.oddSha.size > 0 || !joinable(c.paths) || !joinable(c.keys) || !joinable(c.parentKeys)) return null;
   return {
     rows: c.paths.length,
     paths: c.paths.join(SEP),
     keys: c.keys.join(SEP),
-    parents: c.parents.join(SEP),
-    numbers: new Uint8Array(c.numbers.buffer, c.numbers.byteOffset, c.numbers.byteLength),
+    parents: c.parentKeys.join(SEP),
+    parent_ids: bytesOf(c.parentIds),
+    numbers: bytesOf(c.numbers),
     flags: c.flags,
     sha256: c.sha256,
   };
@@ -53,39 +55,39 @@ export function unpackSnapshot(s: SnapshotRow): BaseTable | null {
   const n = s.rows;
   const paths = split(s.paths, n);
   const keys = split(s.keys, n);
-  const parents = split(s.parents, n);
-  if (!paths || !keys || !parents) return null;
+  const parentKeys = s.parents === '' ? [] : s.parents.split(SEP);
+  if (!paths || !keys) return null;
+  if (s.parent_ids.byteLength !== n * 4) return null;
   if (s.numbers.byteLength !== n * NUMBERS_PER_ROW * 8) return null;
   if (s.flags.byteLength !== n || s.sha256.byteLength !== n * SHA_BYTES) return null;
   // copied: a blob's bytes need not sit at an offset a Float64Array can view
   const numbers = new Float64Array(n * NUMBERS_PER_ROW);
   new Uint8Array(numbers.buffer).set(s.numbers);
+  const parentIds = new Uint32Array(n);
+  new Uint8Array(parentIds.buffer).set(s.parent_ids);
+  const flags = copy(s.flags);
+  for (let i = 0; i < n; i++) {
+    if ((flags[i]! & FLAG_PARENT) !== 0 && parentIds[i]! >= parentKeys.length) return null;
+  }
   const columns: BaseColumns = {
     paths,
     keys,
-    parents: internAll(parents),
+    parentKeys,
+    parentIds,
     numbers,
-    flags: copy(s.flags),
+    flags,
     sha256: copy(s.sha256),
     oddSha: new Map(),
   };
   return new BaseTable(columns);
 }
 
+function bytesOf(a: Float64Array | Uint32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
 function copy(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.byteLength);
   out.set(bytes);
   return out;
-}
-
-/** One string per distinct parent key (most rows share their folder's key). */
-function internAll(xs: string[]): string[] {
-  const seen = new Map<string, string>();
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i]!;
-    const first = seen.get(x);
-    if (first === undefined) seen.set(x, x);
-    else xs[i] = first;
-  }
-  return xs;
 }

@@ -20,8 +20,9 @@ export const FLAG_PARENT = 4;
 export interface BaseColumns {
   paths: string[];
   keys: string[];
-  /** '' where the row has no parent key (FLAG_PARENT unset). */
-  parents: string[];
+  /** The distinct parent keys; row i's is parentKeys[parentIds[i]] when it has one (FLAG_PARENT). */
+  parentKeys: string[];
+  parentIds: Uint32Array;
   numbers: Float64Array;
   flags: Uint8Array;
   sha256: Uint8Array;
@@ -104,7 +105,7 @@ export class BaseTable implements ReadonlyMap<string, BaseRow> {
   }
 
   parentKeyAt(i: number): string | null {
-    return (this.#c.flags[i]! & FLAG_PARENT) !== 0 ? this.#c.parents[i]! : null;
+    return (this.#c.flags[i]! & FLAG_PARENT) !== 0 ? this.#c.parentKeys[this.#c.parentIds[i]!]! : null;
   }
 
   shaAt(i: number): string | null {
@@ -165,14 +166,15 @@ export class BaseTable implements ReadonlyMap<string, BaseRow> {
 /** Fills the columns row by row (from the journal's rows or from BaseRow objects). */
 export class BaseTableBuilder {
   readonly #c: BaseColumns;
-  readonly #parents = new Map<string, string>();
+  readonly #parentIds = new Map<string, number>();
   #n = 0;
 
   constructor(capacity: number) {
     this.#c = {
       paths: [],
       keys: [],
-      parents: [],
+      parentKeys: [],
+      parentIds: new Uint32Array(capacity),
       numbers: new Float64Array(capacity * NUMBERS_PER_ROW),
       flags: new Uint8Array(capacity),
       sha256: Buffer.alloc(capacity * SHA_BYTES),
@@ -198,12 +200,14 @@ export class BaseTableBuilder {
     if (i >= c.flags.length) throw new Error(`base table built over its capacity (${c.flags.length} rows)`);
     c.paths.push(path);
     c.keys.push(remoteKey);
-    let parent = '';
     if (parentKey !== null) {
-      parent = this.#parents.get(parentKey) ?? parentKey;
-      this.#parents.set(parent, parent);
+      let id = this.#parentIds.get(parentKey);
+      if (id === undefined) {
+        id = c.parentKeys.push(parentKey) - 1;
+        this.#parentIds.set(parentKey, id);
+      }
+      c.parentIds[i] = id;
     }
-    c.parents.push(parent);
     const o = i * NUMBERS_PER_ROW;
     c.numbers[o] = localSize;
     c.numbers[o + 1] = localMtimeMs;
@@ -243,6 +247,7 @@ export class BaseTableBuilder {
       ...c,
       numbers: c.numbers.slice(0, n * NUMBERS_PER_ROW),
       flags: c.flags.slice(0, n),
+      parentIds: c.parentIds.slice(0, n),
       sha256: c.sha256.subarray(0, n * SHA_BYTES),
     };
   }

@@ -202,7 +202,7 @@ export class Journal {
     // a read-only journal may be older than the snapshot table (the writer migrates it)
     if (this.#schemaVersion() < SNAPSHOT_SCHEMA) return this.#readBase(pair);
     const snap = this.#stmt(
-      'SELECT format, rows, paths, keys, parents, numbers, flags, sha256 FROM base_snapshot WHERE pair = ?',
+      'SELECT format, rows, paths, keys, parents, parent_ids, numbers, flags, sha256 FROM base_snapshot WHERE pair = ?',
     ).get(pair) as SnapshotRow | undefined;
     const fromSnapshot = snap ? unpackSnapshot(snap) : null;
     if (fromSnapshot) return fromSnapshot;
@@ -220,8 +220,9 @@ export class Journal {
       if (packed) {
         this.transaction(() => {
           this.#stmt(
-            `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, paths, keys, parents, numbers, flags, sha256, written_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, paths, keys, parents, parent_ids, numbers, flags,
+               sha256, written_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           ).run(
             pair,
             SNAPSHOT_FORMAT,
@@ -229,6 +230,7 @@ export class Journal {
             packed.paths,
             packed.keys,
             packed.parents,
+            packed.parent_ids,
             packed.numbers,
             packed.flags,
             packed.sha256,

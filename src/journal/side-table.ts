@@ -37,9 +37,12 @@ export class SideTable<T extends { path: string }> implements ReadonlyMap<string
     return this.#own.size;
   }
 
-  /** `keep`: store the object itself (the caller will change it, e.g. add a hash). */
-  set(entry: T, keep = false): this {
-    const i = keep ? -1 : this.#base.indexOf(entry.path);
+  /**
+   * `keep`: store the object itself (the caller will change it, e.g. add a hash). `at`: the base
+   * row of `entry.path` when the caller has looked it up already (-1: none).
+   */
+  set(entry: T, keep = false, at = this.#base.indexOf(entry.path)): this {
+    const i = keep ? -1 : at;
     const slot: number | T = i >= 0 && this.#codec.matches(this.#base, i, entry) ? i : entry;
     if (this.has(entry.path)) {
       const at = this.#position(entry.path);

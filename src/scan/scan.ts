@@ -1,6 +1,7 @@
 /**
- * One pass over a pair's local root: the walk, then sha256 only where the base cannot vouch for the
- * file (see needsHash), so a no-op run hashes nothing.
+ * One pass over a pair's local root: the walk (GNU find in a second process when it can,
+ * walk-find.ts; else walkLocal), then sha256 only where the base cannot vouch for the file (see
+ * needsHash), so a no-op run hashes nothing.
  */
 import { join } from 'node:path';
 import { BaseTable } from '../journal/base-table.js';
@@ -11,6 +12,7 @@ import type { IgnoreRules } from './ignore.js';
 import { localCodec } from './local-codec.js';
 import type { LocalEntry, ScanFailure, SkippedItem } from './types.js';
 import { walkLocal, type WalkFs } from './walk.js';
+import { walkWithFind } from './walk-find.js';
 
 export interface LocalScan {
   /** Keyed by NFC relative path; entries equal to their base row are rebuilt from it (side-table.ts). */
@@ -20,6 +22,8 @@ export interface LocalScan {
   failures: ScanFailure[];
   /** How many files were hashed (0 on a no-op run). */
   hashed: number;
+  /** Which walk saw the tree: GNU find (walk-find.ts) or, when it could not, walkLocal. */
+  walker: 'find' | 'node';
 }
 
 /**
@@ -39,8 +43,10 @@ export interface ScanOptions {
   base: BaseTable | ReadonlyMap<string, BaseRow>;
   /** Override the hashing decision (e.g. hash everything for a verify run). */
   shouldHash?: (entry: LocalEntry, base: BaseRow | undefined) => boolean;
-  /** Fault injection for tests. @default node:fs */
+  /** Fault injection for tests (walkLocal only). @default node:fs */
   fs?: WalkFs;
+  /** 'find': GNU find when it works, else walkLocal; 'node': walkLocal. @default 'find' */
+  walker?: 'find' | 'node';
 }
 
 /**
@@ -50,29 +56,58 @@ export interface ScanOptions {
 const ENTRIES_PER_TURN = 4096;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalScan> {
-  const base = opts.base instanceof BaseTable ? opts.base : BaseTable.of(opts.base.values());
-  const entries = new SideTable(base, localCodec);
-  const skipped: SkippedItem[] = [];
-  const failures: ScanFailure[] = [];
-  const toHash: LocalEntry[] = [];
-  const shouldHash = opts.shouldHash ?? needsHash;
-  let walked = 0;
-  for (const e of walkLocal(
-    root,
-    opts.rules,
-    { onSkip: (s) => skipped.push(s), onFailure: (f) => failures.push(f) },
-    opts.fs,
-  )) {
+/** The walk's findings, and which entries the base cannot vouch for. */
+class Findings {
+  readonly entries: SideTable<LocalEntry>;
+  readonly skipped: SkippedItem[] = [];
+  readonly failures: ScanFailure[] = [];
+  readonly toHash: LocalEntry[] = [];
+  readonly #base: BaseTable;
+  readonly #opts: ScanOptions;
+
+  constructor(base: BaseTable, opts: ScanOptions) {
+    this.#base = base;
+    this.#opts = opts;
+    this.entries = new SideTable(base, localCodec);
+  }
+
+  add(e: LocalEntry): void {
+    const base = this.#base;
     const i = base.indexOf(e.path);
     // an entry as its row says needs no hash (needsHash); only a custom rule must see every row
+    const custom = this.#opts.shouldHash;
     const hash =
-      (opts.shouldHash !== undefined || i < 0 || !localCodec.matches(base, i, e)) &&
-      shouldHash(e, i < 0 ? undefined : base.rowAt(i));
-    entries.set(e, hash);
-    if (hash) toHash.push(e);
-    if (++walked % ENTRIES_PER_TURN === 0) await nextTurn();
+      (custom !== undefined || i < 0 || !localCodec.matches(base, i, e)) &&
+      (custom ?? needsHash)(e, i < 0 ? undefined : base.rowAt(i));
+    this.entries.set(e, hash, i);
+    if (hash) this.toHash.push(e);
   }
+}
+
+export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalScan> {
+  const base = opts.base instanceof BaseTable ? opts.base : BaseTable.of(opts.base.values());
+  let found = new Findings(base, opts);
+  const useFind = (opts.walker ?? 'find') === 'find' && opts.fs === undefined;
+  const byFind =
+    useFind &&
+    (await walkWithFind(root, opts.rules, {
+      onEntry: (e) => found.add(e),
+      onSkip: (s) => found.skipped.push(s),
+      has: (rel) => found.entries.has(rel),
+    }));
+  if (!byFind) {
+    found = new Findings(base, opts);
+    let walked = 0;
+    const sinks = {
+      onSkip: (s: SkippedItem) => found.skipped.push(s),
+      onFailure: (f: ScanFailure) => found.failures.push(f),
+    };
+    for (const e of walkLocal(root, opts.rules, sinks, opts.fs)) {
+      found.add(e);
+      if (++walked % ENTRIES_PER_TURN === 0) await nextTurn();
+    }
+  }
+  const { entries, skipped, failures, toHash } = found;
   for (const e of toHash) {
     try {
       e.sha256 = await sha256File(join(root, e.diskPath ?? e.path));
@@ -81,5 +116,5 @@ export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalS
       failures.push({ path: e.path, message: (err as Error).message });
     }
   }
-  return { entries, skipped, failures, hashed: toHash.length };
+  return { entries, skipped, failures, hashed: toHash.length, walker: byFind ? 'find' : 'node' };
 }

@@ -8,7 +8,8 @@ CREATE TABLE base_snapshot (
   rows      INTEGER NOT NULL,
   paths     TEXT    NOT NULL,   -- the rows' paths joined by NUL (no path holds one)
   keys      TEXT    NOT NULL,   -- remote_key, joined by NUL
-  parents   TEXT    NOT NULL,   -- remote_parent_key ('' when NULL, see flags), joined by NUL
+  parents   TEXT    NOT NULL,   -- the distinct remote_parent_key values, joined by NUL
+  parent_ids BLOB   NOT NULL,   -- per row a little-endian uint32: its key's place in parents (see flags)
   numbers   BLOB    NOT NULL,   -- per row 5 little-endian float64: local size, mtime, inode, remote update, size
   flags     BLOB    NOT NULL,   -- per row 1 byte: 1 folder, 2 has sha256, 4 has a parent key
   sha256    BLOB    NOT NULL,   -- per row 32 bytes (zero when absent)
