@@ -54,17 +54,17 @@ export type PassResult =
 
 const MAX_PASSES = 3;
 
-/** `base` is asked for when the first entry arrives: the journal is read while the first page is on its way. */
+/** Listed entries are kept against the base once it is read; pages arriving before wait in the walk. */
 async function walkRemote(
   remote: Remote,
   folderKey: string | null,
   keys: RemoteKeys,
-  base: () => BaseTable,
+  base: Promise<BaseTable>,
 ): Promise<{ entries: ReadonlyMap<string, RemoteEntry>; failures: string[] }> {
   let entries: SideTable<RemoteEntry> | undefined;
   const failures: string[] = [];
   for await (const e of remote.walk(folderKey, (path) => failures.push(path))) {
-    (entries ??= new SideTable(base(), remoteCodec)).set(e);
+    (entries ??= new SideTable(await base, remoteCodec)).set(e);
     if (e.kind === 'folder') keys.set(e.path, e.resourceKey);
   }
   return { entries: entries ?? new Map(), failures };
@@ -87,27 +87,34 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
   if (!prepared.ok) return { status: 'guard', reason: prepared.reason };
 
   if (!flags.dryRun) sweepTemps(journal, pair.name, pair.local);
-  // The listing runs while the journal is read and the disk is scanned: the Drive's latency hides
-  // behind the local work. Folder keys from the base fill in only what the listing has not said.
+  // Three things at once: the Drive is listed, find walks the disk (scan.ts) and the journal's base
+  // is read, its index built in turns; the listing and the walk hold what they get until the base
+  // is there. Folder keys from the base fill in only what the listing has not said.
   const keys = new RemoteKeys(prepared.folderKey);
-  const read: { base?: BaseTable } = {};
-  // read below before any listed entry can be handled (those wait for this function's first await);
-  // an empty table would only keep every entry as an object
-  const loaded = (): BaseTable => read.base ?? BaseTable.empty();
+  const rules = loadIgnore(pair.local, pair.ignore);
+  const baseReady = Promise.resolve().then(() =>
+    flags.resync && flags.dryRun
+      ? BaseTable.empty()
+      : BaseTable.inTurns(journal.baseColumns(pair.name, { keep: !flags.dryRun })),
+  );
   const listing = prepared.remoteExists
-    ? walkRemote(remote, prepared.folderKey, keys, loaded)
+    ? walkRemote(remote, prepared.folderKey, keys, baseReady)
     : Promise.resolve({ entries: new Map<string, RemoteEntry>(), failures: [] as string[] });
   listing.catch(() => {});
-  const base = (read.base =
-    flags.resync && flags.dryRun ? BaseTable.empty() : journal.baseTable(pair.name, { keep: !flags.dryRun }));
+  const scanning = existsSync(pair.local)
+    ? scanLocal(pair.local, { rules, base: baseReady })
+    : Promise.resolve({ entries: new Map(), skipped: [], failures: [], hashed: 0, walker: 'node' as const });
+  scanning.catch(() => {});
+  const base = await baseReady;
   for (let i = 0; i < base.size; i++) {
     const path = base.pathAt(i);
     if (base.isFolderAt(i) && keys.get(path) === undefined) keys.set(path, base.remoteKeyAt(i));
   }
-  const rules = loadIgnore(pair.local, pair.ignore);
-  const localScan = existsSync(pair.local)
-    ? await scanLocal(pair.local, { rules, base })
-    : { entries: new Map(), skipped: [], failures: [], hashed: 0 };
+  const localScan = await scanning;
+  log.debug(
+    { pair: pair.name, walker: localScan.walker, entries: localScan.entries.size, hashed: localScan.hashed },
+    'local scan',
+  );
   const remoteScan = await listing;
   if (localScan.failures.some((f) => f.path === '')) {
     return {

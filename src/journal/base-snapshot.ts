@@ -5,7 +5,7 @@
  * not used (the rows are read instead).
  */
 import { endianness } from 'node:os';
-import { BaseTable, FLAG_PARENT, NUMBERS_PER_ROW, SHA_BYTES, type BaseColumns } from './base-table.js';
+import { FLAG_PARENT, NUMBERS_PER_ROW, SHA_BYTES, type BaseColumns } from './base-table.js';
 
 export const SNAPSHOT_FORMAT = 1;
 const SEP = '\0';
@@ -33,9 +33,8 @@ function split(text: string, rows: number): string[] | null {
   return out.length === rows ? out : null;
 }
 
-/** null when the table cannot be packed faithfully (a NUL in a text, an odd sha256 value). */
-export function packSnapshot(table: BaseTable): Omit<SnapshotRow, 'format'> | null {
-  const c = table.columns;
+/** null when the columns cannot be packed faithfully (a NUL in a text, an odd sha256 value). */
+export function packSnapshot(c: BaseColumns): Omit<SnapshotRow, 'format'> | null {
   if (c.oddSha.size > 0 || !joinable(c.paths) || !joinable(c.keys) || !joinable(c.parentKeys)) return null;
   return {
     rows: c.paths.length,
@@ -49,8 +48,8 @@ export function packSnapshot(table: BaseTable): Omit<SnapshotRow, 'format'> | nu
   };
 }
 
-/** The table, or null when the row is of another format or its parts do not agree on the row count. */
-export function unpackSnapshot(s: SnapshotRow): BaseTable | null {
+/** The columns, or null when the row is of another format or its parts do not agree on the row count. */
+export function unpackSnapshot(s: SnapshotRow): BaseColumns | null {
   if (s.format !== SNAPSHOT_FORMAT || !snapshotsUsable()) return null;
   const n = s.rows;
   const paths = split(s.paths, n);
@@ -79,7 +78,7 @@ export function unpackSnapshot(s: SnapshotRow): BaseTable | null {
     sha256: copy(s.sha256),
     oddSha: new Map(),
   };
-  return new BaseTable(columns);
+  return columns;
 }
 
 function bytesOf(a: Float64Array | Uint32Array): Uint8Array {

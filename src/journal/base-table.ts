@@ -31,16 +31,34 @@ export interface BaseColumns {
 }
 
 const HEX = /^[0-9a-f]{64}$/;
+const INDEX_TURN = 8192;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class BaseTable implements ReadonlyMap<string, BaseRow> {
   readonly #c: BaseColumns;
   readonly #index: Map<string, number>;
 
-  constructor(columns: BaseColumns) {
+  /** `index: 'later'`: the path index is left to the caller (inTurns); the table is not usable before. */
+  constructor(columns: BaseColumns, index: 'now' | 'later' = 'now') {
     this.#c = columns;
     this.#index = new Map();
+    if (index === 'later') return;
     const { paths } = columns;
     for (let i = 0; i < paths.length; i++) this.#index.set(paths[i]!, i);
+  }
+
+  /**
+   * The same table, its path index built INDEX_TURN rows at a time with the event loop turning in
+   * between, so a walk or a listing running meanwhile is not held up (pass.ts).
+   */
+  static async inTurns(columns: BaseColumns): Promise<BaseTable> {
+    const t = new BaseTable(columns, 'later');
+    const { paths } = columns;
+    for (let i = 0; i < paths.length; i++) {
+      t.#index.set(paths[i]!, i);
+      if ((i + 1) % INDEX_TURN === 0) await nextTurn();
+    }
+    return t;
   }
 
   static empty(): BaseTable {

@@ -16,7 +16,7 @@ import {
   unpackSnapshot,
   type SnapshotRow,
 } from './base-snapshot.js';
-import { BaseTableBuilder, type BaseTable } from './base-table.js';
+import { BaseTable, BaseTableBuilder, type BaseColumns } from './base-table.js';
 import { acquireLock } from './lock.js';
 import { migrate } from './migrate.js';
 import type {
@@ -30,6 +30,15 @@ import type {
 } from './types.js';
 
 export const JOURNAL_FILE = 'journal.db';
+
+export interface BaseLoadOptions {
+  /** The clock for the snapshot's age. @default Date.now() */
+  nowMs?: number;
+  /** @default SNAPSHOT_MIN_ROWS */
+  snapshotMinRows?: number;
+  /** false (`--dry-run`): write no snapshot. @default true */
+  keep?: boolean;
+}
 
 /** Below this many base rows a load is fast enough without a snapshot. */
 const SNAPSHOT_MIN_ROWS = 2000;
@@ -187,7 +196,6 @@ export class Journal {
 
   // ---- base ----
 
-  /** Every base row of the pair, keyed by path. */
   /**
    * The pair's base rows: from the snapshot when one is there (schema/003_base_snapshot.sql), else
    * from the rows, after which a writable journal stores a snapshot for the next load — when the
@@ -195,10 +203,12 @@ export class Journal {
    * (a daemon whose base changes every pass does not rewrite megabytes every pass). `keep: false`
    * (`--dry-run`) writes nothing.
    */
-  baseTable(
-    pair: string,
-    opts: { nowMs?: number; snapshotMinRows?: number; keep?: boolean } = {},
-  ): BaseTable {
+  baseTable(pair: string, opts: BaseLoadOptions = {}): BaseTable {
+    return new BaseTable(this.baseColumns(pair, opts));
+  }
+
+  /** baseTable's columns, for a caller that builds the table in turns (BaseTable.inTurns). */
+  baseColumns(pair: string, opts: BaseLoadOptions = {}): BaseColumns {
     // a read-only journal may be older than the snapshot table (the writer migrates it)
     if (this.#schemaVersion() < SNAPSHOT_SCHEMA) return this.#readBase(pair);
     const snap = this.#stmt(
@@ -213,7 +223,7 @@ export class Journal {
       !this.readonly &&
       opts.keep !== false &&
       snapshotsUsable() &&
-      table.size >= (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) &&
+      table.paths.length >= (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) &&
       !(nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)
     ) {
       const packed = packSnapshot(table);
@@ -248,11 +258,11 @@ export class Journal {
   }
 
   /** The rows themselves, in one sequential scan (a pair is most of the table), in one read transaction. */
-  #readBase(pair: string): BaseTable {
+  #readBase(pair: string): BaseColumns {
     return this.#db.transaction(() => this.#readBaseRows(pair))();
   }
 
-  #readBaseRows(pair: string): BaseTable {
+  #readBaseRows(pair: string): BaseColumns {
     const b = new BaseTableBuilder(this.countBase(pair));
     const stmt = this.#stmt(
       `SELECT path, kind, local_size_bytes, local_mtime_ms, local_ino, local_sha256, remote_key,
@@ -272,7 +282,7 @@ export class Journal {
         r[9] as string | null,
       );
     }
-    return b.build();
+    return b.columns();
   }
 
   getBaseRow(pair: string, path: string): BaseRow | null {

@@ -39,8 +39,11 @@ export function needsHash(entry: LocalEntry, base: BaseRow | undefined): boolean
 
 export interface ScanOptions {
   rules: IgnoreRules;
-  /** The pair's base rows (Journal.baseTable; a plain map is turned into a table). */
-  base: BaseTable | ReadonlyMap<string, BaseRow>;
+  /**
+   * The pair's base rows (Journal.baseTable; a plain map is turned into a table). While a promise
+   * of them is pending, find already walks (its output is held until the base is there).
+   */
+  base: BaseTable | ReadonlyMap<string, BaseRow> | Promise<BaseTable>;
   /** Override the hashing decision (e.g. hash everything for a verify run). */
   shouldHash?: (entry: LocalEntry, base: BaseRow | undefined) => boolean;
   /** Fault injection for tests (walkLocal only). @default node:fs */
@@ -55,6 +58,9 @@ export interface ScanOptions {
  */
 const ENTRIES_PER_TURN = 4096;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const tableOf = (b: BaseTable | ReadonlyMap<string, BaseRow>): BaseTable =>
+  b instanceof BaseTable ? b : BaseTable.of(b.values());
 
 /** The walk's findings, and which entries the base cannot vouch for. */
 class Findings {
@@ -85,16 +91,28 @@ class Findings {
 }
 
 export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalScan> {
-  const base = opts.base instanceof BaseTable ? opts.base : BaseTable.of(opts.base.values());
+  const given = opts.base;
+  const loading = given instanceof Promise ? given : null;
+  let base = given instanceof Promise ? BaseTable.empty() : tableOf(given);
   let found = new Findings(base, opts);
+  const ready = loading?.then((b) => {
+    base = b;
+    found = new Findings(b, opts);
+  });
   const useFind = (opts.walker ?? 'find') === 'find' && opts.fs === undefined;
   const byFind =
     useFind &&
-    (await walkWithFind(root, opts.rules, {
-      onEntry: (e) => found.add(e),
-      onSkip: (s) => found.skipped.push(s),
-      has: (rel) => found.entries.has(rel),
-    }));
+    (await walkWithFind(
+      root,
+      opts.rules,
+      {
+        onEntry: (e) => found.add(e),
+        onSkip: (s) => found.skipped.push(s),
+        has: (rel) => found.entries.has(rel),
+      },
+      ready ? { until: ready } : {},
+    ));
+  await ready;
   if (!byFind) {
     found = new Findings(base, opts);
     let walked = 0;

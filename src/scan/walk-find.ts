@@ -27,7 +27,16 @@ const NUL = 0;
 // eslint-disable-next-line no-control-regex
 const NOT_ASCII = /[^\u0000-\u007f]/;
 const nfcName = (name: string): string => (NOT_ASCII.test(name) ? nfc(name) : name);
-const TIME = /^(\d+)(?:\.(\d+))?$/;
+const SPACE = 32;
+const DOT = 46;
+const ZERO = 48;
+
+export interface FindOptions {
+  /** find starts at once; what it prints is read but not told to the sinks before this settles. */
+  until?: Promise<unknown>;
+  /** For tests: another program in find's place. @default 'find' */
+  command?: string;
+}
 
 /**
  * Walks `root` with find; true when every entry was reported, false when the caller must walk
@@ -38,9 +47,12 @@ export async function walkWithFind(
   root: string,
   rules: IgnoreRules,
   sinks: FindSinks,
-  command = 'find',
+  opts: FindOptions = {},
 ): Promise<boolean> {
   const parse = new FindParse(rules, sinks);
+  const command = opts.command ?? 'find';
+  // until `until` settles, chunks wait here, read off the pipe so that find does not stall on it
+  let waiting: Buffer[] | null = opts.until ? [] : null;
   return new Promise<boolean>((resolve) => {
     const child = spawn(command, ['-H', absolute(root), '-mindepth', '1', '-printf', FORMAT], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,19 +64,38 @@ export async function walkWithFind(
       failed = true;
       child.kill();
     };
-    child.stdout.on('data', (chunk: Buffer) => {
+    // decoded up to the last NUL at once: a character's bytes never straddle the cut
+    const take = (chunk: Buffer): void => {
       if (failed) return;
       const data = rest ? Buffer.concat([rest, chunk]) : chunk;
-      let start = 0;
-      for (let end = data.indexOf(NUL); end >= 0; end = data.indexOf(NUL, start)) {
-        if (!parse.line(data.toString('utf8', start, end))) return fail();
+      const last = data.lastIndexOf(NUL);
+      rest = last + 1 < data.length ? data.subarray(last + 1) : null;
+      if (last < 0) return;
+      const text = data.toString('utf8', 0, last);
+      for (let start = 0; start <= text.length;) {
+        let end = text.indexOf('\0', start);
+        if (end < 0) end = text.length;
+        if (!parse.line(text, start, end)) return fail();
         start = end + 1;
       }
-      rest = start < data.length ? data.subarray(start) : null;
+    };
+    const exited = new Promise<number | null>((done) => {
+      child.once('error', () => {
+        failed = true;
+        done(null);
+      });
+      child.once('close', done);
     });
+    child.stdout.on('data', (chunk: Buffer) => (waiting ? waiting.push(chunk) : take(chunk)));
     child.stderr.on('data', fail);
-    child.once('error', () => resolve(false));
-    child.once('close', (code) => resolve(!failed && code === 0 && rest === null));
+    void (async () => {
+      await opts.until?.catch(() => {});
+      const waited = waiting ?? [];
+      waiting = null;
+      for (const chunk of waited) take(chunk);
+      const code = await exited;
+      resolve(!failed && code === 0 && rest === null);
+    })();
   });
 }
 
@@ -84,19 +115,41 @@ class FindParse {
     this.#sinks = sinks;
   }
 
-  /** false: a line find should not have printed, or one only walkLocal may decide. */
-  line(text: string): boolean {
-    const a = text.indexOf(' ');
-    const b = text.indexOf(' ', a + 1);
-    const c = text.indexOf(' ', b + 1);
-    const d = text.indexOf(' ', c + 1);
-    if (a !== 1 || b < 0 || c < 0 || d < 0 || d === text.length - 1) return false;
-    const type = text[0]!;
-    const size = Number(text.slice(a + 1, b));
-    const time = TIME.exec(text.slice(b + 1, c));
-    const ino = Number(text.slice(c + 1, d));
-    const disk = text.slice(d + 1);
-    if (!time || !Number.isInteger(size) || !Number.isInteger(ino)) return false;
+  /** The number read by #digits and where it stopped. */
+  #value = 0;
+  #at = 0;
+
+  /** Reads decimal digits at `from` (at most `max` of them count; more are passed over). */
+  #digits(text: string, from: number, end: number, max = 16): boolean {
+    let v = 0;
+    let i = from;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i) - ZERO;
+      if (c < 0 || c > 9) break;
+      if (i - from < max) v = v * 10 + c;
+    }
+    this.#value = max < 16 ? v * 10 ** Math.max(0, max - (i - from)) : v;
+    this.#at = i;
+    return i > from;
+  }
+
+  /** `text[from, end)` is one record; false: one find should not have printed, or only walkLocal may decide. */
+  line(text: string, from: number, end: number): boolean {
+    if (end - from < 10 || text.charCodeAt(from + 1) !== SPACE) return false;
+    const type = text[from]!;
+    if (!this.#digits(text, from + 2, end) || text.charCodeAt(this.#at) !== SPACE) return false;
+    const size = this.#value;
+    if (!this.#digits(text, this.#at + 1, end)) return false;
+    const sec = this.#value;
+    let nsec = 0;
+    if (text.charCodeAt(this.#at) === DOT) {
+      if (!this.#digits(text, this.#at + 1, end, 9)) return false;
+      nsec = this.#value;
+    }
+    if (text.charCodeAt(this.#at) !== SPACE || !this.#digits(text, this.#at + 1, end)) return false;
+    const ino = this.#value;
+    if (text.charCodeAt(this.#at) !== SPACE || this.#at + 1 >= end) return false;
+    const disk = text.slice(this.#at + 1, end);
 
     const slash = disk.lastIndexOf('/');
     const name = disk.slice(slash + 1);
@@ -136,7 +189,8 @@ class FindParse {
       path: rel,
       kind,
       size: isDir ? 0 : size,
-      mtimeMs: Math.trunc(msOf(time[1]!, time[2] ?? '')),
+      // as Node computes Stats.mtimeMs from seconds and nanoseconds
+      mtimeMs: Math.trunc(sec * 1e3 + nsec / 1e6),
       ino,
     };
     if (disk !== rel) {
@@ -146,10 +200,4 @@ class FindParse {
     this.#sinks.onEntry(entry);
     return true;
   }
-}
-
-/** As Node computes Stats.mtimeMs from seconds and nanoseconds: sec * 1e3 + nsec / 1e6. */
-function msOf(sec: string, fraction: string): number {
-  const nsec = Number(fraction.slice(0, 9).padEnd(9, '0'));
-  return Number(sec) * 1e3 + nsec / 1e6;
 }

@@ -194,9 +194,9 @@ test('a find that fails, prints on stderr or prints what is not its format is no
     join(dir, 'not-there'),
   ];
   for (const command of cases) {
-    assert.equal(await walkWithFind(r, rules, sinks(), command), false, command);
+    assert.equal(await walkWithFind(r, rules, sinks(), { command }), false, command);
   }
-  assert.equal(await walkWithFind(r, rules, sinks(), script('real', 'exec find "$@"')), true);
+  assert.equal(await walkWithFind(r, rules, sinks(), { command: script('real', 'exec find "$@"') }), true);
 });
 
 test('walkLocal and find agree on a tree of many folders and files', async () => {
