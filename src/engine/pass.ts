@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { PairConfig } from '../config/types.js';
-import { BaseTable } from '../journal/base-table.js';
+import { BaseTable, reorderColumns } from '../journal/base-table.js';
 import type { Journal } from '../journal/index.js';
 import { SideTable } from '../journal/side-table.js';
 import type { Logger } from '../log/logger.js';
@@ -93,9 +93,7 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
   const keys = new RemoteKeys(prepared.folderKey);
   const rules = loadIgnore(pair.local, pair.ignore);
   const baseReady = Promise.resolve().then(() =>
-    flags.resync && flags.dryRun
-      ? BaseTable.empty()
-      : BaseTable.inTurns(journal.baseColumns(pair.name, { keep: !flags.dryRun })),
+    flags.resync && flags.dryRun ? BaseTable.empty() : BaseTable.inTurns(journal.baseColumns(pair.name)),
   );
   const listing = prepared.remoteExists
     ? walkRemote(remote, prepared.folderKey, keys, baseReady)
@@ -152,6 +150,16 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     })),
     ...result.summary.skipped,
   ];
+
+  // A pass that changes nothing leaves the base as it was read: kept as a snapshot in the order the
+  // scan met the paths, the next pass reads it in one go and finds each row where it looks first.
+  if (
+    !flags.dryRun &&
+    result.actions.length === 0 &&
+    base.columns.source === 'rows' &&
+    localScan.entries instanceof SideTable
+  )
+    journal.keepBaseSnapshot(pair.name, reorderColumns(base.columns, localScan.entries.baseOrder()));
 
   const guard = massDeleteGuard(result.summary, pair);
   if (flags.dryRun) {

@@ -77,6 +77,7 @@ export function unpackSnapshot(s: SnapshotRow): BaseColumns | null {
     flags,
     sha256: copy(s.sha256),
     oddSha: new Map(),
+    source: 'snapshot',
   };
   return columns;
 }

@@ -28,6 +28,8 @@ export interface BaseColumns {
   sha256: Uint8Array;
   /** sha256 values that are not 64 lowercase hex digits, by row (none from this program's hashing). */
   oddSha: Map<number, string>;
+  /** Where the rows were read from: the journal's snapshot of them, or the rows themselves. */
+  source: 'snapshot' | 'rows';
 }
 
 const HEX = /^[0-9a-f]{64}$/;
@@ -197,6 +199,7 @@ export class BaseTableBuilder {
       flags: new Uint8Array(capacity),
       sha256: Buffer.alloc(capacity * SHA_BYTES),
       oddSha: new Map(),
+      source: 'rows',
     };
   }
 
@@ -273,4 +276,48 @@ export class BaseTableBuilder {
   build(): BaseTable {
     return new BaseTable(this.columns());
   }
+}
+
+/**
+ * The same rows in another order: `order` lists row indices, each once; rows it leaves out follow
+ * in their own order. (A snapshot kept in the order a scan meets the paths lets the next scan find
+ * each path's row by looking at the next one, scan.ts.)
+ */
+export function reorderColumns(c: Readonly<BaseColumns>, order: Iterable<number>): BaseColumns {
+  const n = c.paths.length;
+  const perm = new Uint32Array(n);
+  const taken = new Uint8Array(n);
+  let k = 0;
+  for (const i of order) {
+    if (i < 0 || i >= n || taken[i] === 1) continue;
+    taken[i] = 1;
+    perm[k++] = i;
+  }
+  for (let i = 0; i < n; i++) if (taken[i] === 0) perm[k++] = i;
+  const out: BaseColumns = {
+    paths: new Array<string>(n),
+    keys: new Array<string>(n),
+    parentKeys: c.parentKeys,
+    parentIds: new Uint32Array(n),
+    numbers: new Float64Array(n * NUMBERS_PER_ROW),
+    flags: new Uint8Array(n),
+    sha256: new Uint8Array(n * SHA_BYTES),
+    oddSha: new Map(),
+    source: c.source,
+  };
+  for (let to = 0; to < n; to++) {
+    const from = perm[to]!;
+    out.paths[to] = c.paths[from]!;
+    out.keys[to] = c.keys[from]!;
+    out.parentIds[to] = c.parentIds[from]!;
+    out.flags[to] = c.flags[from]!;
+    out.numbers.set(
+      c.numbers.subarray(from * NUMBERS_PER_ROW, (from + 1) * NUMBERS_PER_ROW),
+      to * NUMBERS_PER_ROW,
+    );
+    out.sha256.set(c.sha256.subarray(from * SHA_BYTES, (from + 1) * SHA_BYTES), to * SHA_BYTES);
+    const odd = c.oddSha.get(from);
+    if (odd !== undefined) out.oddSha.set(to, odd);
+  }
+  return out;
 }

@@ -31,13 +31,11 @@ import type {
 
 export const JOURNAL_FILE = 'journal.db';
 
-export interface BaseLoadOptions {
-  /** The clock for the snapshot's age. @default Date.now() */
+export interface BaseSnapshotOptions {
+  /** The clock for the time since the last snapshot. @default Date.now() */
   nowMs?: number;
   /** @default SNAPSHOT_MIN_ROWS */
   snapshotMinRows?: number;
-  /** false (`--dry-run`): write no snapshot. @default true */
-  keep?: boolean;
 }
 
 /** Below this many base rows a load is fast enough without a snapshot. */
@@ -196,61 +194,60 @@ export class Journal {
 
   // ---- base ----
 
-  /**
-   * The pair's base rows: from the snapshot when one is there (schema/003_base_snapshot.sql), else
-   * from the rows, after which a writable journal stores a snapshot for the next load — when the
-   * pair has at least `snapshotMinRows` rows and none was stored in the last SNAPSHOT_EVERY_MS
-   * (a daemon whose base changes every pass does not rewrite megabytes every pass). `keep: false`
-   * (`--dry-run`) writes nothing.
-   */
-  baseTable(pair: string, opts: BaseLoadOptions = {}): BaseTable {
-    return new BaseTable(this.baseColumns(pair, opts));
+  /** The pair's base rows: from the snapshot when one is there (schema/003_base_snapshot.sql), else from the rows. */
+  baseTable(pair: string): BaseTable {
+    return new BaseTable(this.baseColumns(pair));
   }
 
   /** baseTable's columns, for a caller that builds the table in turns (BaseTable.inTurns). */
-  baseColumns(pair: string, opts: BaseLoadOptions = {}): BaseColumns {
+  baseColumns(pair: string): BaseColumns {
     // a read-only journal may be older than the snapshot table (the writer migrates it)
     if (this.#schemaVersion() < SNAPSHOT_SCHEMA) return this.#readBase(pair);
     const snap = this.#stmt(
       'SELECT format, rows, paths, keys, parents, parent_ids, numbers, flags, sha256 FROM base_snapshot WHERE pair = ?',
     ).get(pair) as SnapshotRow | undefined;
-    const fromSnapshot = snap ? unpackSnapshot(snap) : null;
-    if (fromSnapshot) return fromSnapshot;
-    const table = this.#readBase(pair);
+    return (snap ? unpackSnapshot(snap) : null) ?? this.#readBase(pair);
+  }
+
+  /**
+   * Stores `columns` — which must be the pair's base rows as they are now, in any order — as its
+   * snapshot, for the next load; true when written. Not when the pair has fewer than
+   * `snapshotMinRows` rows, nor within SNAPSHOT_EVERY_MS of the last one written (a daemon whose
+   * base changes all the time does not rewrite megabytes each time).
+   */
+  keepBaseSnapshot(pair: string, columns: BaseColumns, opts: BaseSnapshotOptions = {}): boolean {
     const nowMs = opts.nowMs ?? Date.now();
     const last = Number(this.getMeta(pair, SNAPSHOT_META) ?? 0);
     if (
-      !this.readonly &&
-      opts.keep !== false &&
-      snapshotsUsable() &&
-      table.paths.length >= (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) &&
-      !(nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)
-    ) {
-      const packed = packSnapshot(table);
-      if (packed) {
-        this.transaction(() => {
-          this.#stmt(
-            `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, paths, keys, parents, parent_ids, numbers, flags,
-               sha256, written_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            pair,
-            SNAPSHOT_FORMAT,
-            packed.rows,
-            packed.paths,
-            packed.keys,
-            packed.parents,
-            packed.parent_ids,
-            packed.numbers,
-            packed.flags,
-            packed.sha256,
-            nowMs,
-          );
-          this.setMeta(pair, SNAPSHOT_META, String(nowMs));
-        });
-      }
-    }
-    return table;
+      this.readonly ||
+      !snapshotsUsable() ||
+      columns.paths.length < (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) ||
+      (nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)
+    )
+      return false;
+    const packed = packSnapshot(columns);
+    if (!packed) return false;
+    this.transaction(() => {
+      this.#stmt(
+        `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, paths, keys, parents, parent_ids, numbers, flags,
+           sha256, written_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        pair,
+        SNAPSHOT_FORMAT,
+        packed.rows,
+        packed.paths,
+        packed.keys,
+        packed.parents,
+        packed.parent_ids,
+        packed.numbers,
+        packed.flags,
+        packed.sha256,
+        nowMs,
+      );
+      this.setMeta(pair, SNAPSHOT_META, String(nowMs));
+    });
+    return true;
   }
 
   #schemaVersion(): number {

@@ -44,10 +44,11 @@ export class SideTable<T extends { path: string }> implements ReadonlyMap<string
   set(entry: T, keep = false, at = this.#base.indexOf(entry.path)): this {
     const i = keep ? -1 : at;
     const slot: number | T = i >= 0 && this.#codec.matches(this.#base, i, entry) ? i : entry;
-    if (this.has(entry.path)) {
-      const at = this.#position(entry.path);
+    const known = (at >= 0 && this.#fromBase[at] === 1) || (this.#own.size > 0 && this.#own.has(entry.path));
+    if (known) {
+      const place = this.#position(entry.path);
       this.#forget(entry.path);
-      this.#order[at] = slot;
+      this.#order[place] = slot;
     } else this.#order.push(slot);
     if (typeof slot === 'number') {
       this.#fromBase[slot] = 1;
@@ -99,6 +100,14 @@ export class SideTable<T extends { path: string }> implements ReadonlyMap<string
 
   forEach(fn: (value: T, key: string, map: ReadonlyMap<string, T>) => void, self?: unknown): void {
     for (const v of this.values()) fn.call(self, v, v.path, this);
+  }
+
+  /** The base rows of this side's entries, in the order they were set (for reorderColumns). */
+  *baseOrder(): Generator<number> {
+    for (const slot of this.#order) {
+      const i = typeof slot === 'number' ? slot : this.#base.indexOf(slot.path);
+      if (i >= 0) yield i;
+    }
   }
 
   #position(path: string): number {

@@ -70,6 +70,8 @@ class Findings {
   readonly toHash: LocalEntry[] = [];
   readonly #base: BaseTable;
   readonly #opts: ScanOptions;
+  /** The row after the last one met: kept in the order the last scan met the paths, it is most often the next. */
+  #next = 0;
 
   constructor(base: BaseTable, opts: ScanOptions) {
     this.#base = base;
@@ -79,7 +81,9 @@ class Findings {
 
   add(e: LocalEntry): void {
     const base = this.#base;
-    const i = base.indexOf(e.path);
+    const next = this.#next;
+    const i = next < base.size && base.pathAt(next) === e.path ? next : base.indexOf(e.path);
+    if (i >= 0) this.#next = i + 1;
     // an entry as its row says needs no hash (needsHash); only a custom rule must see every row
     const custom = this.#opts.shouldHash;
     const hash =

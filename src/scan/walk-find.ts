@@ -9,7 +9,9 @@
  * walkLocal, which tells exactly what failed where and which name it keeps.
  */
 import { spawn } from 'node:child_process';
-import { resolve as absolute } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as absolute } from 'node:path';
 import type { IgnoreRules } from './ignore.js';
 import { joinRel, nfc } from './names.js';
 import type { LocalEntry, SkippedItem } from './types.js';
@@ -27,12 +29,18 @@ const NUL = 0;
 // eslint-disable-next-line no-control-regex
 const NOT_ASCII = /[^\u0000-\u007f]/;
 const nfcName = (name: string): string => (NOT_ASCII.test(name) ? nfc(name) : name);
+/**
+ * Bytes of find's output parsed between two turns of the event loop. Under V8's large-object size
+ * (128 KiB), so each decoded piece dies young instead of waiting in old space for a full collection.
+ */
+const CHUNK = 60 * 1024;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const SPACE = 32;
 const DOT = 46;
 const ZERO = 48;
 
 export interface FindOptions {
-  /** find starts at once; what it prints is read but not told to the sinks before this settles. */
+  /** find starts at once; what it prints is not read before this settles. */
   until?: Promise<unknown>;
   /** For tests: another program in find's place. @default 'find' */
   command?: string;
@@ -42,6 +50,9 @@ export interface FindOptions {
  * Walks `root` with find; true when every entry was reported, false when the caller must walk
  * with walkLocal instead (then whatever was reported is to be thrown away). `-H`: the root itself
  * is followed when it is a symbolic link, as readdirSync(root) does; nothing below it is.
+ *
+ * find writes into an unlinked temporary file, not a pipe: a pipe holds 64 KiB and find would
+ * wait on it while this thread reads the journal; the file is read as it grows.
  */
 export async function walkWithFind(
   root: string,
@@ -50,53 +61,83 @@ export async function walkWithFind(
   opts: FindOptions = {},
 ): Promise<boolean> {
   const parse = new FindParse(rules, sinks);
-  const command = opts.command ?? 'find';
-  // until `until` settles, chunks wait here, read off the pipe so that find does not stall on it
-  let waiting: Buffer[] | null = opts.until ? [] : null;
-  return new Promise<boolean>((resolve) => {
-    const child = spawn(command, ['-H', absolute(root), '-mindepth', '1', '-printf', FORMAT], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const output = openOutput();
+  let failed = false;
+  let exited = false;
+  let code: number | null = null;
+  try {
+    const child = spawn(opts.command ?? 'find', ['-H', absolute(root), '-mindepth', '1', '-printf', FORMAT], {
+      stdio: ['ignore', output.write, 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });
-    let failed = false;
-    let rest: Buffer | null = null;
-    const fail = () => {
+    closeSync(output.write);
+    output.write = -1;
+    const done = new Promise<void>((resolve) => {
+      child.once('error', () => {
+        failed = exited = true;
+        resolve();
+      });
+      child.once('close', (c) => {
+        code = c;
+        exited = true;
+        resolve();
+      });
+    });
+    child.stderr?.on('data', () => {
       failed = true;
       child.kill();
-    };
-    // decoded up to the last NUL at once: a character's bytes never straddle the cut
-    const take = (chunk: Buffer): void => {
-      if (failed) return;
-      const data = rest ? Buffer.concat([rest, chunk]) : chunk;
-      const last = data.lastIndexOf(NUL);
-      rest = last + 1 < data.length ? data.subarray(last + 1) : null;
-      if (last < 0) return;
-      const text = data.toString('utf8', 0, last);
-      for (let start = 0; start <= text.length;) {
-        let end = text.indexOf('\0', start);
-        if (end < 0) end = text.length;
-        if (!parse.line(text, start, end)) return fail();
-        start = end + 1;
-      }
-    };
-    const exited = new Promise<number | null>((done) => {
-      child.once('error', () => {
-        failed = true;
-        done(null);
-      });
-      child.once('close', done);
     });
-    child.stdout.on('data', (chunk: Buffer) => (waiting ? waiting.push(chunk) : take(chunk)));
-    child.stderr.on('data', fail);
-    void (async () => {
-      await opts.until?.catch(() => {});
-      const waited = waiting ?? [];
-      waiting = null;
-      for (const chunk of waited) take(chunk);
-      const code = await exited;
-      resolve(!failed && code === 0 && rest === null);
-    })();
-  });
+    await opts.until?.catch(() => {});
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let rest: Buffer | null = null;
+    while (!failed) {
+      const finished = exited; // read after: nothing written before the exit is missed
+      const n = readSync(output.read, chunk, 0, CHUNK, null);
+      if (n === 0) {
+        if (finished) break;
+        await Promise.race([done, new Promise((r) => setTimeout(r, 2))]);
+        continue;
+      }
+      // decoded up to the last NUL at once: a character's bytes never straddle the cut
+      const data: Buffer = rest ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const last = data.lastIndexOf(NUL);
+      rest = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+      if (last >= 0 && !parseText(parse, data.toString('utf8', 0, last))) {
+        failed = true;
+        child.kill();
+      }
+      await nextTurn();
+    }
+    await done;
+    return !failed && code === 0 && rest === null;
+  } finally {
+    if (output.write >= 0) closeSync(output.write);
+    closeSync(output.read);
+  }
+}
+
+/** Every NUL-separated record of `text`; false at the first one the parser refuses. */
+function parseText(parse: FindParse, text: string): boolean {
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\0', start);
+    if (end < 0) end = text.length;
+    if (!parse.line(text, start, end)) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+/** A private temporary file, already unlinked: one descriptor for find to write, one to read. */
+function openOutput(): { write: number; read: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'lwsync-find-'));
+  try {
+    const file = join(dir, 'out');
+    const write = openSync(file, 'wx', 0o600);
+    const read = openSync(file, 'r');
+    return { write, read };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** One find line at a time → entries and skips as walk.ts makes them. */

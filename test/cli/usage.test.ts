@@ -67,7 +67,7 @@ test('every command has a help text with examples', async () => {
   }
 });
 
-test('the command runs as installed, through its own #! line (with its V8 flag)', async () => {
+test('the command runs as installed, through its own #! line (with its memory settings)', async () => {
   const r = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
     const child = spawn(BIN, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -79,6 +79,6 @@ test('the command runs as installed, through its own #! line (with its V8 flag)'
   assert.match(r.stdout, /^Usage: lineworks-sync/);
   assert.match(
     readFileSync(BIN, 'utf8').split('\n')[0]!,
-    /^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/,
+    /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=\d+$/,
   );
 });

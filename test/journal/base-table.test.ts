@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { BaseTable } from '../../src/journal/base-table.js';
+import { BaseTable, reorderColumns } from '../../src/journal/base-table.js';
 import { Journal, type BaseRow } from '../../src/journal/index.js';
 import { SideTable } from '../../src/journal/side-table.js';
 import type { LocalEntry } from '../../src/scan/types.js';
@@ -83,8 +83,13 @@ test('the journal stores a snapshot of a big base and reads the same rows from i
     for (const r of rows) j.putBase('docs', r);
     j.putBase('other', row('o.txt', 99));
   });
-  const fromRows = j.baseTable('docs', { nowMs: 1_000_000, snapshotMinRows: 10 });
+  const fromRows = j.baseTable('docs');
+  assert.equal(fromRows.columns.source, 'rows');
   assert.deepEqual(rowsOf(fromRows), rowsOf(new Map(rows.map((r) => [r.path, r]))));
+  const reversed = reorderColumns(fromRows.columns, [...rows.keys()].reverse());
+  assert.equal(j.keepBaseSnapshot('docs', reversed, { nowMs: 1_000_000, snapshotMinRows: 10 }), true);
+  const other = j.baseTable('other').columns;
+  assert.equal(j.keepBaseSnapshot('other', other, { nowMs: 1_000_000, snapshotMinRows: 10 }), false);
   j.close();
 
   const db = new Database(join(dir, 'journal.db'), { readonly: true });
@@ -94,7 +99,9 @@ test('the journal stores a snapshot of a big base and reads the same rows from i
   assert.equal(snapshotCount(dir), 1);
 
   const r = Journal.openReadOnly(dir)!;
-  assert.deepEqual([...r.baseTable('docs').values()], [...fromRows.values()]);
+  const fromSnapshot = r.baseTable('docs');
+  assert.equal(fromSnapshot.columns.source, 'snapshot');
+  assert.deepEqual([...fromSnapshot.values()], [...fromRows.values()].reverse(), 'in the order kept');
   assert.deepEqual([...r.baseTable('other').values()], [row('o.txt', 99)]);
   r.close();
 });
@@ -109,8 +116,11 @@ test('any change of a pair’s base rows drops its snapshot, and the next load s
   });
   let now = 0;
   const load = () => {
+    const t = j.baseTable('docs');
     now += 11 * 60_000; // past the minimum time between two snapshot writes
-    return j.baseTable('docs', { nowMs: now, snapshotMinRows: 1 });
+    if (t.columns.source === 'rows')
+      j.keepBaseSnapshot('docs', t.columns, { nowMs: now, snapshotMinRows: 1 });
+    return t;
   };
   const count = () => snapshotCount(dir);
   load();
@@ -148,22 +158,33 @@ test('any change of a pair’s base rows drops its snapshot, and the next load s
   j.close();
 });
 
-test('a snapshot is not written by a dry run, nor again within ten minutes of the last one', () => {
+test('a snapshot is not written again within ten minutes of the last one, nor read-only', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
   const j = Journal.open(dir);
   j.putPair(pair('docs'));
   for (let i = 0; i < 5; i++) j.putBase('docs', row(`${i}`, i));
   const count = () => snapshotCount(dir);
-  j.baseTable('docs', { nowMs: 1_000_000, snapshotMinRows: 1, keep: false });
-  assert.equal(count(), 0, 'a dry run writes no snapshot');
-  j.baseTable('docs', { nowMs: 1_000_000, snapshotMinRows: 1 });
+  const keep = (nowMs: number) =>
+    j.keepBaseSnapshot('docs', j.baseTable('docs').columns, { nowMs, snapshotMinRows: 1 });
+  assert.equal(keep(1_000_000), true);
   assert.equal(count(), 1);
   j.putBase('docs', row('5', 5));
-  assert.equal(j.baseTable('docs', { nowMs: 1_000_000 + 9 * 60_000, snapshotMinRows: 1 }).size, 6);
-  assert.equal(count(), 0, 'read from the rows, not written again yet');
-  assert.equal(j.baseTable('docs', { nowMs: 1_000_000 + 10 * 60_000, snapshotMinRows: 1 }).size, 6);
+  assert.equal(keep(1_000_000 + 9 * 60_000), false);
+  assert.equal(count(), 0, 'dropped by the change, not written again yet');
+  assert.equal(j.baseTable('docs').size, 6);
+  assert.equal(keep(1_000_000 + 10 * 60_000), true);
   assert.equal(count(), 1);
   j.close();
+  const r = Journal.openReadOnly(dir)!;
+  assert.equal(r.keepBaseSnapshot('docs', r.baseTable('docs').columns, { snapshotMinRows: 1 }), false);
+  r.close();
+});
+
+test('reordered columns hold the same rows, in the order asked, the rest after', () => {
+  const rows = [row('a', 1), row('b', 2, { localSha256: 'odd' }), row('c', 3), row('d', 4)];
+  const t = new BaseTable(reorderColumns(BaseTable.of(rows).columns, [2, 0, 2, 9]));
+  assert.deepEqual([...t.keys()], ['c', 'a', 'b', 'd']);
+  assert.deepEqual([...t.values()], [rows[2], rows[0], rows[1], rows[3]]);
 });
 
 test('a side table answers as the Map filled the same way, whatever it keeps as objects', () => {
