@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { PairConfig } from '../config/types.js';
-import { BaseTable, reorderColumns } from '../journal/base-table.js';
+import { BaseTable } from '../journal/base-table.js';
 import type { Journal } from '../journal/index.js';
 import { SideTable } from '../journal/side-table.js';
 import type { Logger } from '../log/logger.js';
@@ -159,7 +159,7 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     base.columns.source === 'rows' &&
     localScan.entries instanceof SideTable
   )
-    journal.keepBaseSnapshot(pair.name, reorderColumns(base.columns, localScan.entries.baseOrder()));
+    journal.keepBaseSnapshot(pair.name, base.columns, localScan.entries.baseOrder());
 
   const guard = massDeleteGuard(result.summary, pair);
   if (flags.dryRun) {

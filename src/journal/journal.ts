@@ -10,11 +10,13 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  packSnapshot,
+  permutation,
+  snapshotHeader,
+  snapshotParts,
   snapshotsUsable,
-  SNAPSHOT_FORMAT,
   unpackSnapshot,
-  type SnapshotRow,
+  type SnapshotHeader,
+  type SnapshotPart,
 } from './base-snapshot.js';
 import { BaseTable, BaseTableBuilder, type BaseColumns } from './base-table.js';
 import { acquireLock } from './lock.js';
@@ -201,50 +203,59 @@ export class Journal {
 
   /** baseTable's columns, for a caller that builds the table in turns (BaseTable.inTurns). */
   baseColumns(pair: string): BaseColumns {
-    // a read-only journal may be older than the snapshot table (the writer migrates it)
+    // a read-only journal may be older than the snapshot tables (the writer migrates it)
     if (this.#schemaVersion() < SNAPSHOT_SCHEMA) return this.#readBase(pair);
-    const snap = this.#stmt(
-      'SELECT format, rows, paths, keys, parents, parent_ids, numbers, flags, sha256 FROM base_snapshot WHERE pair = ?',
-    ).get(pair) as SnapshotRow | undefined;
-    return (snap ? unpackSnapshot(snap) : null) ?? this.#readBase(pair);
+    const fromSnapshot = this.transaction(() => {
+      const header = this.#stmt('SELECT format, rows, parts, parents FROM base_snapshot WHERE pair = ?').get(
+        pair,
+      ) as SnapshotHeader | undefined;
+      if (!header) return null;
+      const parts = this.#stmt(
+        `SELECT part, rows, paths, keys, parent_ids, numbers, flags, sha256 FROM base_snapshot_part
+         WHERE pair = ? ORDER BY part`,
+      ).iterate(pair) as Iterable<SnapshotPart>;
+      return unpackSnapshot(header, parts);
+    });
+    return fromSnapshot ?? this.#readBase(pair);
   }
 
   /**
-   * Stores `columns` — which must be the pair's base rows as they are now, in any order — as its
-   * snapshot, for the next load; true when written. Not when the pair has fewer than
-   * `snapshotMinRows` rows, nor within SNAPSHOT_EVERY_MS of the last one written (a daemon whose
-   * base changes all the time does not rewrite megabytes each time).
+   * Stores `columns` — which must be the pair's base rows as they are now — as its snapshot, rows in
+   * `order` (row indices; the others after), for the next load; true when written. Not when the pair
+   * has fewer than `snapshotMinRows` rows, nor within SNAPSHOT_EVERY_MS of the last one written (a
+   * daemon whose base changes all the time does not rewrite megabytes each time).
    */
-  keepBaseSnapshot(pair: string, columns: BaseColumns, opts: BaseSnapshotOptions = {}): boolean {
+  keepBaseSnapshot(
+    pair: string,
+    columns: BaseColumns,
+    order: Iterable<number> = [],
+    opts: BaseSnapshotOptions = {},
+  ): boolean {
     const nowMs = opts.nowMs ?? Date.now();
-    const last = Number(this.getMeta(pair, SNAPSHOT_META) ?? 0);
+    const lastWritten = this.getMeta(pair, SNAPSHOT_META);
+    const last = lastWritten === null ? null : Number(lastWritten);
     if (
       this.readonly ||
       !snapshotsUsable() ||
       columns.paths.length < (opts.snapshotMinRows ?? SNAPSHOT_MIN_ROWS) ||
-      (nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)
+      (last !== null && nowMs - last < SNAPSHOT_EVERY_MS && nowMs >= last)
     )
       return false;
-    const packed = packSnapshot(columns);
-    if (!packed) return false;
+    const header = snapshotHeader(columns);
+    if (!header) return false;
+    const perm = permutation(columns.paths.length, order);
     this.transaction(() => {
+      this.#stmt('DELETE FROM base_snapshot_part WHERE pair = ?').run(pair);
       this.#stmt(
-        `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, paths, keys, parents, parent_ids, numbers, flags,
-           sha256, written_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        pair,
-        SNAPSHOT_FORMAT,
-        packed.rows,
-        packed.paths,
-        packed.keys,
-        packed.parents,
-        packed.parent_ids,
-        packed.numbers,
-        packed.flags,
-        packed.sha256,
-        nowMs,
+        `INSERT OR REPLACE INTO base_snapshot (pair, format, rows, parts, parents, written_ms)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(pair, header.format, header.rows, header.parts, header.parents, nowMs);
+      const insert = this.#stmt(
+        `INSERT INTO base_snapshot_part (pair, part, rows, paths, keys, parent_ids, numbers, flags, sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      for (const p of snapshotParts(columns, perm))
+        insert.run(pair, p.part, p.rows, p.paths, p.keys, p.parent_ids, p.numbers, p.flags, p.sha256);
       this.setMeta(pair, SNAPSHOT_META, String(nowMs));
     });
     return true;

@@ -102,7 +102,7 @@ export class SideTable<T extends { path: string }> implements ReadonlyMap<string
     for (const v of this.values()) fn.call(self, v, v.path, this);
   }
 
-  /** The base rows of this side's entries, in the order they were set (for reorderColumns). */
+  /** The base rows of this side's entries, in the order they were set (a snapshot's order, Journal.keepBaseSnapshot). */
   *baseOrder(): Generator<number> {
     for (const slot of this.#order) {
       const i = typeof slot === 'number' ? slot : this.#base.indexOf(slot.path);

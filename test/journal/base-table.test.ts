@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { BaseTable, reorderColumns } from '../../src/journal/base-table.js';
+import { BaseTable } from '../../src/journal/base-table.js';
+import { PART_ROWS, permutation } from '../../src/journal/base-snapshot.js';
 import { Journal, type BaseRow } from '../../src/journal/index.js';
 import { SideTable } from '../../src/journal/side-table.js';
 import type { LocalEntry } from '../../src/scan/types.js';
@@ -86,10 +87,13 @@ test('the journal stores a snapshot of a big base and reads the same rows from i
   const fromRows = j.baseTable('docs');
   assert.equal(fromRows.columns.source, 'rows');
   assert.deepEqual(rowsOf(fromRows), rowsOf(new Map(rows.map((r) => [r.path, r]))));
-  const reversed = reorderColumns(fromRows.columns, [...rows.keys()].reverse());
-  assert.equal(j.keepBaseSnapshot('docs', reversed, { nowMs: 1_000_000, snapshotMinRows: 10 }), true);
+  const reversed = [...rows.keys()].reverse();
+  assert.equal(
+    j.keepBaseSnapshot('docs', fromRows.columns, reversed, { nowMs: 1_000_000, snapshotMinRows: 10 }),
+    true,
+  );
   const other = j.baseTable('other').columns;
-  assert.equal(j.keepBaseSnapshot('other', other, { nowMs: 1_000_000, snapshotMinRows: 10 }), false);
+  assert.equal(j.keepBaseSnapshot('other', other, [], { nowMs: 1_000_000, snapshotMinRows: 10 }), false);
   j.close();
 
   const db = new Database(join(dir, 'journal.db'), { readonly: true });
@@ -119,7 +123,7 @@ test('any change of a pair’s base rows drops its snapshot, and the next load s
     const t = j.baseTable('docs');
     now += 11 * 60_000; // past the minimum time between two snapshot writes
     if (t.columns.source === 'rows')
-      j.keepBaseSnapshot('docs', t.columns, { nowMs: now, snapshotMinRows: 1 });
+      j.keepBaseSnapshot('docs', t.columns, [], { nowMs: now, snapshotMinRows: 1 });
     return t;
   };
   const count = () => snapshotCount(dir);
@@ -165,7 +169,7 @@ test('a snapshot is not written again within ten minutes of the last one, nor re
   for (let i = 0; i < 5; i++) j.putBase('docs', row(`${i}`, i));
   const count = () => snapshotCount(dir);
   const keep = (nowMs: number) =>
-    j.keepBaseSnapshot('docs', j.baseTable('docs').columns, { nowMs, snapshotMinRows: 1 });
+    j.keepBaseSnapshot('docs', j.baseTable('docs').columns, [], { nowMs, snapshotMinRows: 1 });
   assert.equal(keep(1_000_000), true);
   assert.equal(count(), 1);
   j.putBase('docs', row('5', 5));
@@ -176,15 +180,43 @@ test('a snapshot is not written again within ten minutes of the last one, nor re
   assert.equal(count(), 1);
   j.close();
   const r = Journal.openReadOnly(dir)!;
-  assert.equal(r.keepBaseSnapshot('docs', r.baseTable('docs').columns, { snapshotMinRows: 1 }), false);
+  assert.equal(r.keepBaseSnapshot('docs', r.baseTable('docs').columns, [], { snapshotMinRows: 1 }), false);
   r.close();
 });
 
-test('reordered columns hold the same rows, in the order asked, the rest after', () => {
-  const rows = [row('a', 1), row('b', 2, { localSha256: 'odd' }), row('c', 3), row('d', 4)];
-  const t = new BaseTable(reorderColumns(BaseTable.of(rows).columns, [2, 0, 2, 9]));
-  assert.deepEqual([...t.keys()], ['c', 'a', 'b', 'd']);
-  assert.deepEqual([...t.values()], [rows[2], rows[0], rows[1], rows[3]]);
+test('a snapshot order takes the rows asked once each, then the others in their order', () => {
+  assert.deepEqual([...permutation(5, [3, 0, 3, 9, -1])], [3, 0, 1, 2, 4]);
+  assert.deepEqual([...permutation(3, [])], [0, 1, 2]);
+});
+
+test('a snapshot of several parts reads back every row, in the order kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
+  const j = Journal.open(dir);
+  j.putPair(pair('docs'));
+  const n = PART_ROWS * 2 + 17;
+  j.transaction(() => {
+    for (let i = 0; i < n; i++) j.putBase('docs', row(`d${i % 50}/f${i}`, i));
+  });
+  const t = j.baseTable('docs');
+  const order = [...t.keys()].map((_, i) => n - 1 - i);
+  assert.equal(j.keepBaseSnapshot('docs', t.columns, order, { nowMs: 1 }), true);
+  const db = new Database(join(dir, 'journal.db'), { readonly: true });
+  const parts = db.prepare('SELECT part, rows FROM base_snapshot_part ORDER BY part').all();
+  db.close();
+  assert.deepEqual(parts, [
+    { part: 0, rows: PART_ROWS },
+    { part: 1, rows: PART_ROWS },
+    { part: 2, rows: 17 },
+  ]);
+  const back = j.baseTable('docs');
+  assert.equal(back.columns.source, 'snapshot');
+  assert.deepEqual([...back.values()], [...t.values()].reverse());
+  j.putBase('docs', row('d1/f1', 1, { localSize: 9 }));
+  assert.equal(snapshotCount(dir), 0);
+  const db2 = new Database(join(dir, 'journal.db'), { readonly: true });
+  assert.equal((db2.prepare('SELECT count(*) AS n FROM base_snapshot_part').get() as { n: number }).n, 0);
+  db2.close();
+  j.close();
 });
 
 test('a side table answers as the Map filled the same way, whatever it keeps as objects', () => {
