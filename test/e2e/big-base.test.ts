@@ -25,7 +25,10 @@ test('with a snapshot of a 2,100-file base, later edits on both sides still sync
   const p = await setupPair(t);
   for (let i = 0; i < FILES; i++) p.write(`d${i % FOLDERS}/f${i}.txt`, `file ${i}`);
   expectExit(await p.once(), 0);
-  assert.deepEqual(snapshots(p.stateDir), [], 'the first run found an empty base: nothing to keep');
+  assert.deepEqual(snapshots(p.stateDir), [], 'the first run changed the base: nothing to keep');
+
+  expectExit(await p.once('--dry-run'), 0);
+  assert.deepEqual(snapshots(p.stateDir), [], 'a dry run writes nothing, not even a snapshot');
 
   expectExit(await p.once(), 0);
   assert.deepEqual(snapshots(p.stateDir), [{ rows: FILES + FOLDERS }], 'the no-op run kept a snapshot');
