@@ -8,7 +8,7 @@
  * gone between two calls), or two names of a folder are one after NFC, the caller walks with
  * walkLocal, which tells exactly what failed where and which name it keeps.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as absolute } from 'node:path';
@@ -61,31 +61,38 @@ export async function walkWithFind(
   opts: FindOptions = {},
 ): Promise<boolean> {
   const parse = new FindParse(rules, sinks);
-  const output = openOutput();
+  let output: { write: number; read: number };
+  try {
+    output = openOutput();
+  } catch {
+    return false; // no writable temporary folder: the built-in walk needs none
+  }
   let failed = false;
   let exited = false;
   let code: number | null = null;
+  let child: ChildProcess | undefined;
   try {
-    const child = spawn(opts.command ?? 'find', ['-H', absolute(root), '-mindepth', '1', '-printf', FORMAT], {
+    child = spawn(opts.command ?? 'find', ['-H', absolute(root), '-mindepth', '1', '-printf', FORMAT], {
       stdio: ['ignore', output.write, 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });
     closeSync(output.write);
     output.write = -1;
+    const started = child;
     const done = new Promise<void>((resolve) => {
-      child.once('error', () => {
+      started.once('error', () => {
         failed = exited = true;
         resolve();
       });
-      child.once('close', (c) => {
+      started.once('close', (c) => {
         code = c;
         exited = true;
         resolve();
       });
     });
-    child.stderr?.on('data', () => {
+    started.stderr?.on('data', () => {
       failed = true;
-      child.kill();
+      started.kill();
     });
     await opts.until?.catch(() => {});
     const chunk = Buffer.allocUnsafe(CHUNK);
@@ -104,12 +111,15 @@ export async function walkWithFind(
       rest = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
       if (last >= 0 && !parseText(parse, data.toString('utf8', 0, last))) {
         failed = true;
-        child.kill();
+        started.kill();
       }
       await nextTurn();
     }
     await done;
     return !failed && code === 0 && rest === null;
+  } catch {
+    child?.kill();
+    return false; // find could not be started or read: the built-in walk
   } finally {
     if (output.write >= 0) closeSync(output.write);
     closeSync(output.read);
@@ -133,8 +143,12 @@ function openOutput(): { write: number; read: number } {
   try {
     const file = join(dir, 'out');
     const write = openSync(file, 'wx', 0o600);
-    const read = openSync(file, 'r');
-    return { write, read };
+    try {
+      return { write, read: openSync(file, 'r') };
+    } catch (err) {
+      closeSync(write);
+      throw err;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -211,3 +211,17 @@ test('walkLocal and find agree on a tree of many folders and files', async () =>
   assert.deepEqual(byPath(find.entries.values()), byPath(viaWalk));
   assert.equal(find.entries.size, 30 * 2 + 30 * 20);
 });
+
+test('without a writable temporary folder for find, the scan walks with walkLocal', async () => {
+  const r = awkwardTree();
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = join(root(), 'not-there');
+  try {
+    const { find, node } = await both(r);
+    assert.equal(find.walker, 'node');
+    assert.deepEqual(byPath(find.entries.values()), byPath(node.entries.values()));
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  }
+});
