@@ -24,7 +24,7 @@ import { preparePair } from './prepare.js';
 import type { Progress } from './progress.js';
 import { recordSkips } from './skips.js';
 import { remoteCodec } from './remote-codec.js';
-import { sweepTemps } from './temps.js';
+import { pruneTemps, sweepTemps } from './temps.js';
 
 export interface PassFlags {
   dryRun: boolean;
@@ -210,6 +210,7 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     again: false,
     ...(env.signal ? { signal: env.signal } : {}),
   };
+  pruneTemps(journal, pair.name, pair.local, ready);
   const pending = pendingItems(ready);
   if (pending.length > 0)
     env.progress.plan(

@@ -56,7 +56,10 @@ export async function download(
   if (entry.kind === 'folder') throw new RemoteError('bad-request', `download: ${entry.path} is a folder`);
   const total = entry.size;
 
-  let have = opts.resume ? await sizeOnDisk(destPath) : 0;
+  const sameVersion =
+    opts.version === undefined ||
+    (opts.version.updateDate === entry.updateDate && opts.version.size === entry.size);
+  let have = opts.resume && sameVersion ? await sizeOnDisk(destPath) : 0;
   if (have > total) have = 0;
   if (have === 0) await writeFile(destPath, '');
   const retry = transport.retrier('download-content', opts.signal);

@@ -74,6 +74,11 @@ export interface DownloadOptions {
    * @default false (destPath is truncated first)
    */
   resume?: boolean;
+  /**
+   * With `resume`: the remote version the bytes on disk came from. When the file on the Drive is
+   * no longer that version (another update time or size), the download starts over.
+   */
+  version?: { updateDate: number; size: number };
   onProgress?: (p: TransferProgress) => void;
   signal?: AbortSignal;
 }

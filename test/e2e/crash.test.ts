@@ -1,6 +1,7 @@
 /** A run killed with SIGKILL at any moment converges on the next run (issue 5, incidents.md). */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Journal } from '../../src/journal/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -79,4 +80,53 @@ test('an upload killed after the server kept part of it continues its persisted 
   const uploadPath = new URL(session.uploadUrl).pathname;
   const sends = (await p.requests()).filter((q) => q.operation === 'upload');
   assert.ok(sends.length > 0 && sends.every((q) => q.path.startsWith(uploadPath)), JSON.stringify(sends));
+});
+
+test('a download killed after part of it arrived continues from those bytes on the next run', async (t) => {
+  const p = await setupPair(t);
+  const big = Buffer.alloc(6 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 512) big[i] = (i / 512) % 251;
+  await p.putRemote('big.bin', big);
+  await p.fault({ operation: 'download-content', times: 1, dropAfterBytes: 2 * 1024 * 1024 });
+  const killed = await runCli(['--config', p.configFile, '--once'], {
+    env: { LWSYNC_LOG_LEVEL: 'info' },
+    killWhen: 'download: the transfer broke',
+  });
+  assert.equal(killed.signal, 'SIGKILL');
+  const left = leftovers(p.local);
+  assert.equal(left.length, 1, 'the bytes that arrived are kept under their temporary name');
+  const kept = statSync(join(p.local, left[0]!)).size;
+  assert.ok(kept > 0 && kept <= 2 * 1024 * 1024, `${kept} bytes kept`);
+
+  await p.clearRequests();
+  expectExit(await p.once(), 0);
+  assert.equal(sha(readFileSync(join(p.local, 'big.bin'))), sha(big));
+  const ranges = (await p.requests())
+    .filter((q) => q.operation === 'download-content')
+    .map((q) => (q as { range?: string }).range);
+  assert.deepEqual(ranges, [`bytes=${kept}-`], 'only the missing bytes were fetched');
+  assert.deepEqual(leftovers(p.local), []);
+});
+
+test('a partial download of a version the Drive no longer has is removed, not continued', async (t) => {
+  const p = await setupPair(t);
+  const first = Buffer.alloc(4 * 1024 * 1024, 1);
+  await p.putRemote('doc.bin', first);
+  await p.fault({ operation: 'download-content', times: 1, dropAfterBytes: 1024 * 1024 });
+  const killed = await runCli(['--config', p.configFile, '--once'], {
+    env: { LWSYNC_LOG_LEVEL: 'info' },
+    killWhen: 'download: the transfer broke',
+  });
+  assert.equal(killed.signal, 'SIGKILL');
+  assert.equal(leftovers(p.local).length, 1);
+  const second = Buffer.alloc(4 * 1024 * 1024 + 10, 2);
+  await p.putRemote('doc.bin', second);
+  await p.clearRequests();
+  expectExit(await p.once(), 0);
+  assert.equal(sha(readFileSync(join(p.local, 'doc.bin'))), sha(second));
+  assert.deepEqual(leftovers(p.local), []);
+  const ranges = (await p.requests())
+    .filter((q) => q.operation === 'download-content')
+    .map((q) => (q as { range?: string }).range ?? null);
+  assert.deepEqual(ranges, [null], 'fetched whole');
 });

@@ -78,6 +78,38 @@ test('a download can continue a partial file left by an earlier run', async () =
   });
 });
 
+test('a partial file of another version of the remote file is not continued: the download starts over', async () => {
+  await withHarness({}, async (h) => {
+    const bytes = randomBytes(300_000);
+    const up = await h.remote.upload(h.file('src', bytes), null, 'v.bin');
+    const dest = join(h.dir, 'v.part');
+    writeFileSync(dest, randomBytes(100_000)); // bytes of an older version
+    await h.clearRequests();
+    await h.remote.download(up.resourceKey, dest, {
+      resume: true,
+      version: { updateDate: up.updateDate - 1000, size: up.size },
+    });
+    assert.equal(sha256(readFileSync(dest)), sha256(bytes));
+    const content = (await h.requests()).filter((r) => r.operation === 'download-content');
+    assert.deepEqual(
+      content.map((r) => r.status),
+      [200],
+    );
+    writeFileSync(dest, bytes.subarray(0, 100_000));
+    await h.clearRequests();
+    await h.remote.download(up.resourceKey, dest, {
+      resume: true,
+      version: { updateDate: up.updateDate, size: up.size },
+    });
+    assert.equal(sha256(readFileSync(dest)), sha256(bytes));
+    const resumed = (await h.requests()).filter((r) => r.operation === 'download-content');
+    assert.deepEqual(
+      resumed.map((r) => r.status),
+      [206],
+    );
+  });
+});
+
 test('without resume a leftover file is replaced, and an empty remote file downloads as empty', async () => {
   await withHarness({}, async (h) => {
     const bytes = randomBytes(1000);

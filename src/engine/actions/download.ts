@@ -13,7 +13,7 @@ import type { RemoteEntry } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
 import { statFacts } from '../local-facts.js';
 import type { StepResult } from './upload.js';
-import { forgetTemp, noteTemp } from '../temps.js';
+import { forgetTemp, noteTemp, partialDownload } from '../temps.js';
 
 /** Removes a temporary file (if still there) and its journal note. */
 export function discardTemp(run: PairRun, tmp: string): void {
@@ -21,7 +21,11 @@ export function discardTemp(run: PairRun, tmp: string): void {
   forgetTemp(run.journal, run.pair.name, run.root, tmp);
 }
 
-/** Downloads `remote` to a temporary file next to `target`; the caller places or removes it. */
+/**
+ * Downloads `remote` to a temporary file next to `target`; the caller places or removes it. The
+ * bytes an earlier run left of this same version are continued (temps.ts); when the transfer
+ * fails, the bytes that arrived stay for the next pass to continue.
+ */
 export async function fetchToTemp(
   run: PairRun,
   path: string,
@@ -29,18 +33,23 @@ export async function fetchToTemp(
   target: string,
 ): Promise<{ tmp: string; entry: RemoteEntry }> {
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = tempPathFor(target);
-  noteTemp(run.journal, run.pair.name, run.root, tmp);
+  const partial = partialDownload(run.journal, run.pair.name, run.root, path, remote);
+  const tmp = partial ?? tempPathFor(target);
+  noteTemp(run.journal, run.pair.name, run.root, tmp, path, remote);
   run.progress.start(path, remote.size);
   try {
     const entry = await run.remote.download(remote.resourceKey, tmp, {
+      resume: partial !== null,
+      version: { updateDate: remote.updateDate, size: remote.size },
       onProgress: (p) => run.progress.advance(path, p.bytesDone),
       ...(run.signal ? { signal: run.signal } : {}),
     });
     run.progress.finish(path);
+    if (partial !== null)
+      run.log.info({ pair: run.pair.name, path }, 'continued a download an earlier run had begun');
     return { tmp, entry };
   } catch (e) {
-    discardTemp(run, tmp);
+    if (!(statFacts(tmp)?.size ?? 0)) discardTemp(run, tmp);
     throw e;
   }
 }
