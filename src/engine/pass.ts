@@ -17,6 +17,7 @@ import { loadIgnore, scanLocal } from '../scan/index.js';
 import { join } from 'node:path';
 import type { PairRun, PassOutcome } from './context.js';
 import { executePlan } from './execute.js';
+import { keepFindPrune, readFindPrune } from './find-prune.js';
 import { massDeleteGuard } from './guard.js';
 import { RemoteKeys } from './keys.js';
 import { savePending, type PendingItem } from './pending.js';
@@ -100,8 +101,15 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     : Promise.resolve({ entries: new Map<string, RemoteEntry>(), failures: [] as string[] });
   listing.catch(() => {});
   const scanning = existsSync(pair.local)
-    ? scanLocal(pair.local, { rules, base: baseReady })
-    : Promise.resolve({ entries: new Map(), skipped: [], failures: [], hashed: 0, walker: 'node' as const });
+    ? scanLocal(pair.local, { rules, base: baseReady, findPrune: readFindPrune(journal, pair.name) })
+    : Promise.resolve({
+        entries: new Map(),
+        skipped: [],
+        failures: [],
+        hashed: 0,
+        walker: 'node' as const,
+        ignoredFolders: [],
+      });
   scanning.catch(() => {});
   const base = await baseReady;
   for (let i = 0; i < base.size; i++) {
@@ -109,6 +117,8 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     if (base.isFolderAt(i) && keys.get(path) === undefined) keys.set(path, base.remoteKeyAt(i));
   }
   const localScan = await scanning;
+  if (!flags.dryRun && localScan.walker === 'find')
+    keepFindPrune(journal, pair.name, localScan.ignoredFolders);
   log.debug(
     { pair: pair.name, walker: localScan.walker, entries: localScan.entries.size, hashed: localScan.hashed },
     'local scan',

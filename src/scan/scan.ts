@@ -24,6 +24,8 @@ export interface LocalScan {
   hashed: number;
   /** Which walk saw the tree: GNU find (walk-find.ts) or, when it could not, walkLocal. */
   walker: 'find' | 'node';
+  /** Ignored folders find met or was kept out of (disk paths): the next scan's `findPrune`. */
+  ignoredFolders: string[];
 }
 
 /**
@@ -50,6 +52,8 @@ export interface ScanOptions {
   fs?: WalkFs;
   /** 'find': GNU find when it works, else walkLocal; 'node': walkLocal. @default 'find' */
   walker?: 'find' | 'node';
+  /** Ignored folders an earlier scan reported (`ignoredFolders`): find does not walk into them. */
+  findPrune?: readonly string[];
 }
 
 /**
@@ -68,6 +72,7 @@ class Findings {
   readonly skipped: SkippedItem[] = [];
   readonly failures: ScanFailure[] = [];
   readonly toHash: LocalEntry[] = [];
+  readonly ignoredFolders: string[] = [];
   readonly #base: BaseTable;
   readonly #opts: ScanOptions;
   /** The row after the last one met: kept in the order the last scan met the paths, it is most often the next. */
@@ -112,9 +117,10 @@ export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalS
       {
         onEntry: (e) => found.add(e),
         onSkip: (s) => found.skipped.push(s),
+        onIgnoredFolder: (disk) => found.ignoredFolders.push(disk),
         has: (rel) => found.entries.has(rel),
       },
-      ready ? { until: ready } : {},
+      { ...(ready ? { until: ready } : {}), ...(opts.findPrune ? { prune: opts.findPrune } : {}) },
     ));
   await ready;
   if (!byFind) {
@@ -129,7 +135,7 @@ export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalS
       if (++walked % ENTRIES_PER_TURN === 0) await nextTurn();
     }
   }
-  const { entries, skipped, failures, toHash } = found;
+  const { entries, skipped, failures, toHash, ignoredFolders } = found;
   for (const e of toHash) {
     try {
       e.sha256 = await sha256File(join(root, e.diskPath ?? e.path));
@@ -138,5 +144,12 @@ export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalS
       failures.push({ path: e.path, message: (err as Error).message });
     }
   }
-  return { entries, skipped, failures, hashed: toHash.length, walker: byFind ? 'find' : 'node' };
+  return {
+    entries,
+    skipped,
+    failures,
+    hashed: toHash.length,
+    walker: byFind ? 'find' : 'node',
+    ignoredFolders: byFind ? ignoredFolders : [],
+  };
 }

@@ -19,6 +19,8 @@ import type { LocalEntry, SkippedItem } from './types.js';
 export interface FindSinks {
   onEntry(entry: LocalEntry): void;
   onSkip(item: SkippedItem): void;
+  /** An ignored folder (disk path) find was kept out of, or walked and had its contents dropped. */
+  onIgnoredFolder?(disk: string): void;
   /** Is `rel` reported already (another name of the folder that is the same after NFC)? */
   has(rel: string): boolean;
 }
@@ -44,6 +46,28 @@ export interface FindOptions {
   until?: Promise<unknown>;
   /** For tests: another program in find's place. @default 'find' */
   command?: string;
+  /**
+   * Folders (disk paths below the root) an earlier walk found ignored. Those that are still
+   * ignored folders, NFC-named, are not walked into at all, as walkLocal does not walk into them
+   * (a node_modules under an ignore rule costs find nothing).
+   */
+  prune?: readonly string[];
+}
+
+/** find's `-path` patterns are fnmatch(3) patterns: its special characters are escaped. */
+const literal = (path: string): string => path.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
+
+/** `( -type d ( -path A -o -path B … ) ) -prune -o`, for the hinted folders still ignored. */
+function pruneArgs(root: string, rules: IgnoreRules, hints: readonly string[], used: string[]): string[] {
+  const paths: string[] = [];
+  for (const h of hints) {
+    if (h === '' || h !== nfc(h) || h.startsWith('/') || h.split('/').includes('..')) continue;
+    if (!rules.ignores(h, 'folder')) continue;
+    if (paths.length > 0) paths.push('-o');
+    paths.push('-path', literal(join(root, h)));
+    used.push(h);
+  }
+  return paths.length === 0 ? [] : ['(', '-type', 'd', '(', ...paths, ')', ')', '-prune', '-o'];
 }
 
 /**
@@ -71,8 +95,11 @@ export async function walkWithFind(
   let exited = false;
   let code: number | null = null;
   let child: ChildProcess | undefined;
+  const top = absolute(root);
+  const pruned: string[] = [];
+  const prune = pruneArgs(top, rules, opts.prune ?? [], pruned);
   try {
-    child = spawn(opts.command ?? 'find', ['-H', absolute(root), '-mindepth', '1', '-printf', FORMAT], {
+    child = spawn(opts.command ?? 'find', ['-H', top, '-mindepth', '1', ...prune, '-printf', FORMAT], {
       stdio: ['ignore', output.write, 'pipe'],
       env: { ...process.env, LC_ALL: 'C' },
     });
@@ -116,7 +143,9 @@ export async function walkWithFind(
       await nextTurn();
     }
     await done;
-    return !failed && code === 0 && rest === null;
+    if (failed || code !== 0 || rest !== null) return false;
+    for (const h of pruned) sinks.onIgnoredFolder?.(h);
+    return true;
   } catch {
     child?.kill();
     return false; // find could not be started or read: the built-in walk
@@ -230,7 +259,10 @@ class FindParse {
     }
     const kind = isDir ? 'folder' : 'file';
     if (this.#rules.ignores(rel, kind)) {
-      if (isDir) this.#pruned.add(disk);
+      if (isDir) {
+        this.#pruned.add(disk);
+        this.#sinks.onIgnoredFolder?.(disk);
+      }
       return true;
     }
     // Two names of a folder that are one after NFC: walkLocal keeps the first in the folder's read

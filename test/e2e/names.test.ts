@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Journal } from '../../src/journal/index.js';
 import { expectExit, setupPair, sha } from './harness.js';
 
 test('unicode, spaces and deep trees travel both ways', async (t) => {
@@ -83,6 +84,20 @@ test('ignore rules: defaults, .lwsyncignore and the config keep files local on b
   expectExit(await p.once(), 0);
   assert.deepEqual([...(await p.tree()).keys()].sort(), ['.lwsyncignore', 'doc.txt', 'remote.log']);
   assert.equal(p.localFiles().includes('remote.log'), false);
+
+  // the ignored folders find met are kept as hints for the next walk, which does not enter them
+  const j = Journal.openReadOnly(p.stateDir)!;
+  const hints = JSON.parse(j.getMeta('docs', 'find_prune') ?? '[]') as string[];
+  j.close();
+  assert.deepEqual(hints.sort(), ['build', 'secret']);
+  await p.clearRequests();
+  expectExit(await p.once(), 0);
+  assert.deepEqual([...new Set((await p.requests()).map((q) => q.operation))], ['list']);
+
+  // a folder no longer ignored is walked again, hint or not
+  p.write('.lwsyncignore', '# nothing ignored here any more\n');
+  expectExit(await p.once(), 0);
+  assert.equal((await p.tree()).get('secret/key.pem')?.sha256, sha('k'));
 });
 
 test('0-byte files and a multi-GiB sparse file travel and compare equal', async (t) => {

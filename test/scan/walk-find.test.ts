@@ -9,6 +9,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -224,4 +225,58 @@ test('without a writable temporary folder for find, the scan walks with walkLoca
     if (before === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = before;
   }
+});
+
+test('ignored folders a walk reports are not entered by the next one, which sees the same', async () => {
+  const r = awkwardTree();
+  for (let i = 0; i < 50; i++) {
+    mkdirSync(join(r, 'node_modules', `pkg${i}`), { recursive: true });
+    writeFileSync(join(r, 'node_modules', `pkg${i}`, 'index.js'), `${i}`);
+  }
+  mkdirSync(join(r, 'keep', 'cache[1]*'), { recursive: true });
+  writeFileSync(join(r, 'keep', 'cache[1]*', 'blob'), 'b');
+  const patterns = ['/build/', 'node_modules/', 'cache*/'];
+  const rules = loadIgnore(r, patterns);
+  const first = await scanLocal(r, { rules, base: new Map(), walker: 'find' });
+  assert.deepEqual([...first.ignoredFolders].sort(), ['build', 'keep/cache[1]*', 'node_modules']);
+
+  // a find that writes down its arguments: the hinted folders are pruned, names taken literally
+  const dir = root();
+  const argsFile = join(dir, 'args');
+  const logging = join(dir, 'find-logging');
+  writeFileSync(logging, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nexec find "$@"\n`);
+  chmodSync(logging, 0o755);
+  const seen: LocalEntry[] = [];
+  const ignored: string[] = [];
+  const ok = await walkWithFind(
+    r,
+    rules,
+    {
+      onEntry: (e) => seen.push(e),
+      onSkip: () => {},
+      onIgnoredFolder: (d) => ignored.push(d),
+      has: (p) => seen.some((e) => e.path === p),
+    },
+    { command: logging, prune: first.ignoredFolders },
+  );
+  assert.equal(ok, true);
+  const args = readFileSync(argsFile, 'utf8').split('\n');
+  assert.ok(args.includes('-prune'));
+  assert.ok(args.includes(join(r, 'node_modules')));
+  assert.ok(args.includes(join(r, 'keep', 'cache\\[1\\]\\*')), 'fnmatch characters escaped');
+  assert.deepEqual(byPath(seen), byPath(first.entries.values()));
+  assert.deepEqual([...ignored].sort(), [...first.ignoredFolders].sort(), 'the hints stay hints');
+
+  // under other rules a hint that is no longer ignored is walked into
+  const fewer = loadIgnore(r, ['/build/']);
+  const viaWalk = [...walkLocal(r, fewer, { onSkip: () => {}, onFailure: () => {} })];
+  const again = await scanLocal(r, {
+    rules: fewer,
+    base: new Map(),
+    walker: 'find',
+    findPrune: first.ignoredFolders,
+  });
+  assert.equal(again.walker, 'find');
+  assert.deepEqual(byPath(again.entries.values()), byPath(viaWalk));
+  assert.ok(again.entries.has('node_modules/pkg7/index.js'));
 });
