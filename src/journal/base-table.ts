@@ -8,6 +8,7 @@
  * item with its row without building the row (side-table.ts).
  */
 import type { BaseRow } from './types.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Float64 per row: local size, local mtime ms, local inode, remote update ms, remote size. */
 export const NUMBERS_PER_ROW = 5;
@@ -34,7 +35,6 @@ export interface BaseColumns {
 
 const HEX = /^[0-9a-f]{64}$/;
 const INDEX_TURN = 8192;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class BaseTable implements ReadonlyMap<string, BaseRow> {
   readonly #c: BaseColumns;

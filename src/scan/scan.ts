@@ -13,6 +13,7 @@ import { localCodec } from './local-codec.js';
 import type { LocalEntry, ScanFailure, SkippedItem } from './types.js';
 import { walkLocal, type WalkFs } from './walk.js';
 import { walkWithFind } from './walk-find.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface LocalScan {
   /** Keyed by NFC relative path; entries equal to their base row are rebuilt from it (side-table.ts). */
@@ -61,7 +62,6 @@ export interface ScanOptions {
  * and then it lets other work run, such as a remote listing going on at the same time.
  */
 const ENTRIES_PER_TURN = 4096;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const tableOf = (b: BaseTable | ReadonlyMap<string, BaseRow>): BaseTable =>
   b instanceof BaseTable ? b : BaseTable.of(b.values());
@@ -100,13 +100,12 @@ class Findings {
 }
 
 export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalScan> {
-  const given = opts.base;
-  const loading = given instanceof Promise ? given : null;
-  let base = given instanceof Promise ? BaseTable.empty() : tableOf(given);
-  let found = new Findings(base, opts);
-  const ready = loading?.then((b) => {
-    base = b;
-    found = new Findings(b, opts);
+  // find starts at once; what it prints is told to the findings only once the base is there
+  let found: Findings | undefined;
+  const ready = Promise.resolve(opts.base).then((b) => {
+    const base = tableOf(b);
+    found = new Findings(base, opts);
+    return base;
   });
   const useFind = (opts.walker ?? 'find') === 'find' && opts.fs === undefined;
   const byFind =
@@ -115,27 +114,28 @@ export async function scanLocal(root: string, opts: ScanOptions): Promise<LocalS
       root,
       opts.rules,
       {
-        onEntry: (e) => found.add(e),
-        onSkip: (s) => found.skipped.push(s),
-        onIgnoredFolder: (disk) => found.ignoredFolders.push(disk),
-        has: (rel) => found.entries.has(rel),
+        onEntry: (e) => found!.add(e),
+        onSkip: (s) => found!.skipped.push(s),
+        onIgnoredFolder: (disk) => found!.ignoredFolders.push(disk),
+        has: (rel) => found!.entries.has(rel),
       },
-      { ...(ready ? { until: ready } : {}), ...(opts.findPrune ? { prune: opts.findPrune } : {}) },
+      { until: ready, ...(opts.findPrune ? { prune: opts.findPrune } : {}) },
     ));
-  await ready;
+  const base = await ready;
   if (!byFind) {
-    found = new Findings(base, opts);
+    const fresh = new Findings(base, opts);
+    found = fresh;
     let walked = 0;
     const sinks = {
-      onSkip: (s: SkippedItem) => found.skipped.push(s),
-      onFailure: (f: ScanFailure) => found.failures.push(f),
+      onSkip: (s: SkippedItem) => fresh.skipped.push(s),
+      onFailure: (f: ScanFailure) => fresh.failures.push(f),
     };
     for (const e of walkLocal(root, opts.rules, sinks, opts.fs)) {
-      found.add(e);
+      fresh.add(e);
       if (++walked % ENTRIES_PER_TURN === 0) await nextTurn();
     }
   }
-  const { entries, skipped, failures, toHash, ignoredFolders } = found;
+  const { entries, skipped, failures, toHash, ignoredFolders } = found!;
   for (const e of toHash) {
     try {
       e.sha256 = await sha256File(join(root, e.diskPath ?? e.path));

@@ -15,6 +15,7 @@ import { join, resolve as absolute } from 'node:path';
 import type { IgnoreRules } from './ignore.js';
 import { joinRel, nfc } from './names.js';
 import type { LocalEntry, SkippedItem } from './types.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface FindSinks {
   onEntry(entry: LocalEntry): void;
@@ -36,7 +37,6 @@ const nfcName = (name: string): string => (NOT_ASCII.test(name) ? nfc(name) : na
  * (128 KiB), so each decoded piece dies young instead of waiting in old space for a full collection.
  */
 const CHUNK = 60 * 1024;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const SPACE = 32;
 const DOT = 46;
 const ZERO = 48;
