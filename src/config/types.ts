@@ -53,5 +53,7 @@ export interface Config {
   auth: AuthConfig;
   api: ApiConfig;
   sync: SyncOptions;
+  /** Share of the per-operation list budget the daemon's pollers may spend, all pairs together. @default 0.5 */
+  remoteListShare: number;
   pairs: PairConfig[];
 }
