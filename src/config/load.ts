@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
-import { DEFAULT_API, DEFAULT_SCOPE, DEFAULT_REMOTE_LIST_SHARE, DEFAULT_SYNC, SECRET_ENV } from './defaults.js';
+import {
+  DEFAULT_API,
+  DEFAULT_SCOPE,
+  DEFAULT_REMOTE_LIST_SHARE,
+  DEFAULT_SYNC,
+  SECRET_ENV,
+} from './defaults.js';
 import { parseDrive } from './drive.js';
 import { ConfigError, keyPath, type ConfigProblem } from './errors.js';
 import { defaultStateDir, normaliseRemotePath, overlaps } from './paths.js';

@@ -312,7 +312,10 @@ class Daemon {
         case 'rescan': {
           ps.rescanAt = start + (ps.pollOnly ? ps.pair.remotePollSeconds * 1000 : LOCAL_RESCAN_MS);
           const paths = await localChanges(this.#journal, ps.pair);
-          this.#log.debug({ pair: ps.pair.name, changed: paths.length, ms: Date.now() - start }, 'local rescan');
+          this.#log.debug(
+            { pair: ps.pair.name, changed: paths.length, ms: Date.now() - start },
+            'local rescan',
+          );
           return paths.length === 0 ? null : await this.#job(ps, 'rescan', { paths });
         }
         case 'poll':
@@ -348,7 +351,10 @@ class Daemon {
       return null;
     }
     this.#log.error({ pair: pair.name, err }, 'sync work failed; trying again later');
-    ps.rescanAt = Math.min(ps.rescanAt, Date.now() + Math.max(ps.pair.remotePollSeconds * 1000, MIN_AGAIN_MS));
+    ps.rescanAt = Math.min(
+      ps.rescanAt,
+      Date.now() + Math.max(ps.pair.remotePollSeconds * 1000, MIN_AGAIN_MS),
+    );
     return null;
   }
 
@@ -361,7 +367,13 @@ class Daemon {
   }
 
   /** The end of a full pass or a job: the daemon's exit code, or null to go on. */
-  #settled(ps: PairState, what: string, result: PassResult, paths: readonly string[], startMs: number): number | null {
+  #settled(
+    ps: PairState,
+    what: string,
+    result: PassResult,
+    paths: readonly string[],
+    startMs: number,
+  ): number | null {
     const { pair } = ps;
     const log = this.#log;
     if (this.#signal.aborted && this.#closed) return null;

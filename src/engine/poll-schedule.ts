@@ -50,6 +50,9 @@ export class PollSchedule {
   #pruned = new Set<string>();
   #cycle: { startMs: number; listed: number; pruned: number; calls: number; full: boolean } | null = null;
   #lastCycleStart = -Infinity;
+  /** Whether the folder last handed out by next() was a hot one, and whether the last listed was. */
+  #nextIsHot = false;
+  #lastWasHot = false;
   #lastFullEnd: number;
   last: CycleRecord | null = null;
 
@@ -72,6 +75,8 @@ export class PollSchedule {
 
   /** The folder is gone from the view: never listed again unless it comes back. */
   forget(folder: string): void {
+    const i = this.#queue.lastIndexOf(folder);
+    if (i >= 0) this.#queue.splice(i, 1);
     this.#hotUntil.delete(folder);
     this.#lastListed.delete(folder);
     this.#timeAtListing.delete(folder);
@@ -96,11 +101,26 @@ export class PollSchedule {
         hot = f;
       }
     }
-    if (hot !== null && hotAt <= nowMs) return { folder: hot };
+    const hotDue = hot !== null && hotAt <= nowMs;
+    // hot folders and the cycle take turns, so that many hot folders never stall the cycle
+    if (hotDue && !this.#lastWasHot) return this.#pick(hot!, true);
+    const cycled = this.#cycleNext(nowMs, folders, prune);
+    if ('folder' in cycled) return this.#pick(cycled.folder, false);
+    if (hotDue) return this.#pick(hot!, true);
+    return { at: Math.min(cycled.at, hotAt) };
+  }
+
+  #pick(folder: string, hot: boolean): { folder: string } {
+    this.#nextIsHot = hot;
+    return { folder };
+  }
+
+  /** The cycle's next folder, or when the next cycle may start. */
+  #cycleNext(nowMs: number, folders: () => string[], prune: boolean): { folder: string } | { at: number } {
     for (;;) {
       if (this.#cycle === null) {
         const startAt = this.#lastCycleStart + this.#pollMs;
-        if (startAt > nowMs) return { at: Math.min(startAt, hotAt) };
+        if (startAt > nowMs) return { at: startAt };
         const full = !prune || nowMs - this.#lastFullEnd >= this.#fullEveryMs;
         this.#cycle = { startMs: nowMs, listed: 0, pruned: 0, calls: 0, full };
         this.#lastCycleStart = nowMs;
@@ -108,19 +128,23 @@ export class PollSchedule {
         this.#pruned = new Set();
       }
       while (this.#queue.length > 0) {
-        const f = this.#queue.pop()!;
+        const f = this.#queue[this.#queue.length - 1]!;
         if (coveredBy(f, this.#pruned)) {
+          this.#queue.pop();
           this.#cycle.pruned++;
           continue;
         }
         // listed since the cycle started (a hot folder): that listing counts for the cycle
-        if ((this.#lastListed.get(f) ?? -Infinity) >= this.#cycle.startMs) continue;
+        if ((this.#lastListed.get(f) ?? -Infinity) >= this.#cycle.startMs) {
+          this.#queue.pop();
+          continue;
+        }
         if (!this.#cycle.full && f !== '' && this.#unchanged(f)) {
+          this.#queue.pop();
           this.#pruned.add(f);
           this.#cycle.pruned++;
           continue;
         }
-        this.#queue.push(f);
         return { folder: f };
       }
       const c = this.#cycle;
@@ -145,6 +169,7 @@ export class PollSchedule {
 
   /** `folder` was listed at `nowMs` with `calls` list calls; `children` are its subfolders. */
   listed(folder: string, nowMs: number, calls: number, children: readonly ChildFolder[]): void {
+    this.#lastWasHot = this.#nextIsHot;
     this.#lastListed.set(folder, nowMs);
     const t = this.#timeNow.get(folder);
     if (t !== undefined) this.#timeAtListing.set(folder, t);

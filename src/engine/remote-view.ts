@@ -127,7 +127,8 @@ export function keepListing(
   if (failures.includes('')) return;
   const failed = (p: string) => failures.some((f) => isAtOrUnder(p, f));
   journal.transaction(() => {
-    for (const d of journal.remoteDeltas(pair, '')) if (!failed(d.path)) journal.dropRemoteDelta(pair, d.path);
+    for (const d of journal.remoteDeltas(pair, ''))
+      if (!failed(d.path)) journal.dropRemoteDelta(pair, d.path);
     // the usual case: every base row listed as it says, nothing else
     if (remote.size === base.size && 'ownCount' in remote && remote.ownCount === 0) return;
     for (const r of remote.values()) {

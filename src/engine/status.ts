@@ -10,7 +10,9 @@ import { EXIT } from '../cli/exit-codes.js';
 import type { Config } from '../config/types.js';
 import { Journal, JOURNAL_FILE, type FileProblem, type PendingAction } from '../journal/index.js';
 import { readApiUse } from './api-use.js';
+import { readFolderTimes, type FolderTimes } from './folder-times.js';
 import { readPending } from './pending.js';
+import { readPollStatus } from './poll-status.js';
 
 export interface StatusOptions {
   json: boolean;
@@ -64,6 +66,21 @@ export interface PairStatus {
   conflicts: ProblemItem[];
   skipped: ProblemItem[];
   uploadSessions: UploadSessionItem[];
+  /** The daemon's remote poller (poll-status.ts) and what it learnt of folder times (folder-times.ts). */
+  poller: {
+    lastCycle: {
+      endMs: number;
+      lengthMs: number;
+      listed: number;
+      pruned: number;
+      calls: number;
+      full: boolean;
+    } | null;
+    listCallsLastMinute: number | null;
+    budgetPerMinute: number | null;
+    atMs: number | null;
+    folderTimes: FolderTimes;
+  };
 }
 
 export interface StatusReport {
@@ -129,6 +146,13 @@ function emptyPair(name: string, local: string, remote: string, inConfig: boolea
     conflicts: [],
     skipped: [],
     uploadSessions: [],
+    poller: {
+      lastCycle: null,
+      listCallsLastMinute: null,
+      budgetPerMinute: null,
+      atMs: null,
+      folderTimes: 'unknown',
+    },
   };
 }
 
@@ -169,6 +193,24 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
   for (const u of journal.uploadSessions(name)) {
     s.uploadSessions.push({ path: u.path, sentBytes: u.offset, sizeBytes: u.size, startedMs: u.createdMs });
   }
+  const poll = readPollStatus(journal, name);
+  const c = poll?.lastCycle ?? null;
+  s.poller = {
+    lastCycle: c
+      ? {
+          endMs: c.endMs,
+          lengthMs: c.endMs - c.startMs,
+          listed: c.listed,
+          pruned: c.pruned,
+          calls: c.calls,
+          full: c.full,
+        }
+      : null,
+    listCallsLastMinute: poll?.listCallsLastMinute ?? null,
+    budgetPerMinute: poll?.budgetPerMinute ?? null,
+    atMs: poll?.atMs ?? null,
+    folderTimes: readFolderTimes(journal, name).verdict,
+  };
 }
 
 /** Builds the report from a read-only journal (or none: nothing has run yet). */
@@ -320,6 +362,30 @@ function pairText(s: PairStatus, nowMs: number): string[] {
   list('errors', errors);
   list('conflicts', s.conflicts);
   list('skipped', s.skipped);
+  out.push(...pollerText(s.poller, nowMs));
+  return out;
+}
+
+function pollerText(p: PairStatus['poller'], nowMs: number): string[] {
+  if (p.atMs === null) return [];
+  const out: string[] = [];
+  const c = p.lastCycle;
+  out.push(
+    c
+      ? `  remote poll: last complete cycle ${when(c.endMs, nowMs)}, took ${Math.round(c.lengthMs / 1000)} s: ` +
+          `${plural(c.listed, 'folder')} listed${c.pruned ? `, ${c.pruned} skipped (folder times unchanged)` : ''}, ${plural(c.calls, 'list call')}`
+      : '  remote poll: no complete cycle yet',
+  );
+  out.push(
+    `  poller spent ${p.listCallsLastMinute ?? 0} list calls in the last minute (its share: ${Math.round(p.budgetPerMinute ?? 0)}/min; as of ${relative(p.atMs, nowMs)})`,
+  );
+  const words: Record<FolderTimes, string> = {
+    unknown: 'not known yet (every folder is listed)',
+    none: 'do not move with their contents (every folder is listed)',
+    parent: 'move with their own children only (every folder is listed)',
+    ancestors: 'move with anything inside them',
+  };
+  out.push(`  the Drive's folder times: ${words[p.folderTimes]}`);
   return out;
 }
 

@@ -206,7 +206,15 @@ export class Journal {
   /** `--resync`: drops every row of the pair (base, actions, sessions, problems, events, meta). */
   resetPair(name: string): void {
     this.transaction(() => {
-      for (const t of ['base', 'remote_delta', 'actions', 'upload_sessions', 'file_errors', 'events', 'meta']) {
+      for (const t of [
+        'base',
+        'remote_delta',
+        'actions',
+        'upload_sessions',
+        'file_errors',
+        'events',
+        'meta',
+      ]) {
         this.#db.prepare(`DELETE FROM ${t} WHERE pair = ?`).run(name);
       }
     });
@@ -366,7 +374,8 @@ export class Journal {
 
   /** The row at `path` and every row under `path/` ('' = every row), by path. */
   baseUnder(pair: string, path: string): BaseRow[] {
-    if (path === '') return (this.#stmt('SELECT * FROM base WHERE pair = ?').all(pair) as Row[]).map(baseFromRow);
+    if (path === '')
+      return (this.#stmt('SELECT * FROM base WHERE pair = ?').all(pair) as Row[]).map(baseFromRow);
     return (
       this.#stmt(`SELECT * FROM base WHERE pair = ? AND (path = ? OR (path >= ? AND path < ?))`).all(
         pair,
@@ -380,9 +389,9 @@ export class Journal {
   /** The rows whose parent path is `folder` ('' = the root). */
   baseChildren(pair: string, folder: string): BaseRow[] {
     if (folder === '')
-      return (this.#stmt(`SELECT * FROM base WHERE pair = ? AND instr(path, '/') = 0`).all(pair) as Row[]).map(
-        baseFromRow,
-      );
+      return (
+        this.#stmt(`SELECT * FROM base WHERE pair = ? AND instr(path, '/') = 0`).all(pair) as Row[]
+      ).map(baseFromRow);
     return (
       this.#stmt(
         `SELECT * FROM base WHERE pair = ? AND path >= ? AND path < ? AND instr(substr(path, ?), '/') = 0`,
@@ -400,8 +409,7 @@ export class Journal {
   /** The row of the item with this fileId, if the base has it. */
   baseByRemoteKey(pair: string, key: string): BaseRow | null {
     const r = this.#stmt('SELECT * FROM base WHERE pair = ? AND remote_key = ? LIMIT 1').get(pair, key) as
-      | Row
-      | undefined;
+      Row | undefined;
     return r ? baseFromRow(r) : null;
   }
 
@@ -463,9 +471,10 @@ export class Journal {
 
   /** The path where the view holds the item `key` as a difference from the base, if any. */
   remoteDeltaByKey(pair: string, key: string): RemoteDelta | null {
-    const r = this.#stmt('SELECT * FROM remote_delta WHERE pair = ? AND remote_key = ? LIMIT 1').get(pair, key) as
-      | Row
-      | undefined;
+    const r = this.#stmt('SELECT * FROM remote_delta WHERE pair = ? AND remote_key = ? LIMIT 1').get(
+      pair,
+      key,
+    ) as Row | undefined;
     return r ? deltaFromRow(r) : null;
   }
 

@@ -106,4 +106,3 @@ export const readLocal = (p: Pair, path: string): string | null => {
     return null;
   }
 };
-
