@@ -15,6 +15,7 @@ test('the example config validates and shows every default', async () => {
     localQuietMs: 500,
     ignore: [],
   });
+  assert.equal(c.remoteListShare, 0.5);
   assert.equal(c.api.rateLimitPerMinute, 240);
   assert.equal(c.api.concurrency, 5);
   assert.equal(c.pairs.length, 1);
