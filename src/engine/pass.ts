@@ -26,6 +26,7 @@ import type { Progress } from './progress.js';
 import { recordSkips } from './skips.js';
 import { remoteCodec } from './remote-codec.js';
 import { pruneTemps, sweepTemps } from './temps.js';
+import { oneWayOf } from './one-sided.js';
 
 export interface PassFlags {
   dryRun: boolean;
@@ -142,7 +143,13 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     localFailures: localScan.failures.map((f) => f.path),
     remoteFailures: remoteScan.failures,
     rules,
-    options: { resync: flags.resync, caseInsensitiveRemote: true, host: hostname(), nowMs: now },
+    options: {
+      resync: flags.resync,
+      caseInsensitiveRemote: true,
+      host: hostname(),
+      nowMs: now,
+      ...oneWayOf(pair),
+    },
   });
   const skips: PlanSkip[] = [
     ...localScan.skipped.map((s) => ({ ...s, side: 'local' as const })),
