@@ -145,3 +145,24 @@ test('download: local changes are undone, Drive changes arrive, the Drive sees n
   assert.equal((await statusOf(p)).direction, 'both');
   assert.ok(driveBefore.size > 0);
 });
+
+test('download: a first run onto a copy keeps equal files in place and trashes only the different ones', async (t) => {
+  const p = await setupPair(t);
+  await p.putRemote('same.txt', 'equal bytes');
+  await p.putRemote('differs.txt', 'the Drive version');
+  await p.putRemote('sized.txt', 'AAAA');
+  p.write('same.txt', 'equal bytes');
+  p.write('differs.txt', 'this computer');
+  p.write('sized.txt', 'BBBB');
+  configure(p, 'direction = "download"');
+  const before = snapshot(p.local);
+  expectExit(await p.once(), 0);
+  const after = snapshot(p.local);
+  assert.equal(after.get('same.txt')?.ino, before.get('same.txt')?.ino, 'equal: left in place');
+  assert.equal(p.read('differs.txt'), 'the Drive version');
+  assert.equal(p.read('sized.txt'), 'AAAA');
+  assert.deepEqual([...trashed(p)].sort(), [
+    ['differs.txt', 'this computer'],
+    ['sized.txt', 'BBBB'],
+  ]);
+});
