@@ -136,7 +136,25 @@ function sameFile(l: LocalEntry, r: RemoteEntry): boolean {
   return l.size === r.size && Math.floor(l.mtimeMs / 1000) === Math.floor(r.updateDate / 1000);
 }
 
+/**
+ * Items the Drive could not hold (a name it refuses, a case clash) on the side a download pair
+ * leaves alone, or remote names that could not be written here in an upload pair: never to be
+ * synced by this pair anyway, they are reported as one-sided rather than refused.
+ */
+const NOT_FOR_THE_OTHER_SIDE: Record<'download' | 'upload', ReadonlySet<PlanSkip['reason']>> = {
+  download: new Set(['rejected-name', 'case-clash']),
+  upload: new Set(['unsafe-remote-name']),
+};
+
 function finish(direction: Direction, actions: Action[], left: PlanSkip[], skipped: PlanSkip[]): Action[] {
+  const download = direction === 'download';
+  const mine = download ? 'local' : 'remote';
+  const notForTheOtherSide = NOT_FOR_THE_OTHER_SIDE[download ? 'download' : 'upload'];
+  for (const [i, s] of skipped.entries()) {
+    if (s.side !== mine || !notForTheOtherSide.has(s.reason)) continue;
+    const detail = s.detail ? `${s.reason}: ${s.detail}` : s.reason;
+    skipped[i] = { ...s, reason: download ? 'local-only' : 'remote-only', detail };
+  }
   const holding = new Set<string>();
   for (const s of left) for (const p of selfAndAncestors(parentOf(s.path))) holding.add(p);
   const reported = new Set<string>();
@@ -145,7 +163,6 @@ function finish(direction: Direction, actions: Action[], left: PlanSkip[], skipp
     reported.add(s.path);
     skipped.push(s);
   }
-  const download = direction === 'download';
   // a folder that holds items left alone stays, and so does what it was to be replaced by
   const keptFolders = new Set<string>();
   const out: Action[] = [];

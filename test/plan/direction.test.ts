@@ -85,3 +85,12 @@ test('--resync in a one-way pair deletes nothing, cleanup or not', () => {
     assert.equal(p.summary.deletesLocal + p.summary.deletesRemote, 0, lines(p).join(', '));
   }
 });
+
+test('download: a local name the Drive refuses is only local, not refused', () => {
+  const p = run({ local: [localFile('a:b.txt')], options: down });
+  assert.deepEqual(
+    p.summary.skipped.map((s) => [s.path, s.reason, s.detail]),
+    [['a:b.txt', 'local-only', 'rejected-name: name contains the character :']],
+  );
+  assert.equal(run({ local: [localFile('a:b.txt')] }).summary.skipped[0]?.reason, 'rejected-name');
+});
