@@ -9,6 +9,9 @@ export const DEFAULT_SYNC: Readonly<SyncOptions> = Object.freeze({
   ignore: [],
 });
 
+/** One-way keys of a [[pairs]] entry (contracts.md §2); not [sync] keys. */
+export const DEFAULT_DIRECTION = 'both' as const;
+
 export const DEFAULT_API: Readonly<ApiConfig> = Object.freeze({
   baseUrl: 'https://www.worksapis.com/v1.0',
   authUrl: 'https://auth.worksmobile.com/oauth2/v2.0',

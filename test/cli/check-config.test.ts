@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
@@ -41,4 +42,26 @@ test('check-config on a missing file exits 2 and names the file', async () => {
   const r = await runCli(['check-config', '--config', '/nonexistent/lw.toml']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /\/nonexistent\/lw\.toml: cannot read the file/);
+});
+
+test('check-config explains a bad direction naming the key, and shows a one-way pair', async () => {
+  const dir = tempDir();
+  const bad = writeConfig(
+    dir,
+    goodConfig(dir).replace('remote_path = "/Docs"', 'remote_path = "/Docs"\ndirection = "mirror"'),
+  );
+  const r = await runCli(['check-config', '--config', bad]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /: pairs\[0\]\.direction: expected "both", "download" or "upload", got "mirror"/);
+  const good = writeConfig(
+    dir,
+    goodConfig(dir).replace(
+      'remote_path = "/Docs"',
+      'remote_path = "/Docs"\ndirection = "download"\ncleanup_local = true',
+    ),
+  );
+  const g = await runCli(['check-config', '--config', good]);
+  assert.equal(g.code, 0, g.stderr);
+  assert.match(g.stdout, /pair docs: .*docs <-> me:\/Docs {2}\(direction download, cleanup_local\)/);
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -73,7 +73,7 @@ for (const [knob, verdict] of [
   });
 }
 
-test("with --folder-mtime ancestors the daemon learns it, then skips unchanged subtrees and still sees a deep remote edit", async (t) => {
+test('with --folder-mtime ancestors the daemon learns it, then skips unchanged subtrees and still sees a deep remote edit', async (t) => {
   const p = await tree(t, 'ancestors');
   const d = await running(t, p, 'info');
   await learn(p, d);
