@@ -556,11 +556,31 @@ class Daemon {
           ps.watcherReady = true;
           this.#announce();
         },
+        onRulesChanged: () => this.#rulesChanged(ps),
       });
     } catch (err) {
       this.#onWatchError(ps, err as NodeJS.ErrnoException);
     }
     this.#log.debug({ pair: name, root: ps.pair.local }, 'watcher started');
+  }
+
+  /**
+   * The ignore rules changed: the watcher starts again under them (so a folder no longer ignored
+   * is watched at once) and a rescan brings what they now let in.
+   */
+  #rulesChanged(ps: PairState): void {
+    if (this.#closed || ps.pollOnly) return;
+    this.#log.info(
+      { pair: ps.pair.name },
+      'the ignore rules changed: watching and rescanning under the new rules',
+    );
+    const old = ps.watcher;
+    ps.watcher = null;
+    ps.watcherReady = false;
+    void old?.close().catch(() => undefined);
+    this.#startWatcher(ps);
+    ps.rescanAt = Date.now() + ps.pair.localQuietMs;
+    this.#wake?.();
   }
 
   #onEvent(ps: PairState, path: string, kind: string): void {

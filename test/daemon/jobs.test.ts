@@ -140,3 +140,32 @@ test('an edit on both sides of one file between two looks keeps both versions (c
   assert.equal(readLocal(p, copy), 'the local version, longer');
   assert.equal((await d.stop()).code, 0);
 });
+
+test('a folder that stops being ignored (.lwsyncignore edited) is synced and watched at once', async (t) => {
+  const p = await setupPair(t, { sync: SYNC });
+  p.write('.lwsyncignore', 'build/\n');
+  p.write('build/old.txt', 'made while ignored');
+  p.write('src/main.txt', 'main');
+  assert.equal((await p.once()).code, 0);
+  assert.ok(!(await p.tree()).has('build/old.txt'));
+  const d = await running(t, p, 'debug');
+  p.write('.lwsyncignore', '# nothing ignored any more\n');
+  await waitUntil(
+    async () => (await remoteFiles(p)).get('build/old.txt') === sha('made while ignored'),
+    'the no longer ignored file on the Drive',
+    d,
+  );
+  p.write('build/new.txt', 'made after the rule went');
+  await waitUntil(
+    async () => (await remoteFiles(p)).get('build/new.txt') === sha('made after the rule went'),
+    'a new file in the no longer ignored folder on the Drive (the watcher sees it)',
+    d,
+  );
+  const rescans = logLines(d.output(), 'work starting').filter((l) => l.work === 'rescan').length;
+  assert.equal(
+    rescans,
+    2,
+    'one rescan at start, one for the new rules: the new file came through the watcher',
+  );
+  assert.equal((await d.stop()).code, 0);
+});
