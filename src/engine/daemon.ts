@@ -98,6 +98,7 @@ interface PairState {
   unreachableMs: number;
   schedule: PollSchedule;
   statusAt: number;
+  lastSyncWritten: number;
 }
 
 const sleep = (ms: number): Promise<'timeout'> =>
@@ -119,6 +120,10 @@ class Daemon {
   #flushTimer: NodeJS.Timeout | null = null;
   #announced = false;
   #closed = false;
+  /** Requests not yet added to the journal's API use; the last 429 written; when both were. */
+  #unrecordedRequests = 0;
+  #last429Written: number | undefined;
+  #statusAt = 0;
 
   constructor(config: Config, log: Logger, journal: Journal, session: DriveSession, signal: AbortSignal) {
     this.#config = config;
@@ -158,6 +163,7 @@ class Daemon {
         unreachableMs: 0,
         schedule: new PollSchedule({ pollMs: pair.remotePollSeconds * 1000 }, now),
         statusAt: 0,
+        lastSyncWritten: 0,
       };
     });
   }
@@ -358,12 +364,10 @@ class Daemon {
     return null;
   }
 
-  /** API use and the last 429, whatever the work's end. */
+  /** API use and the last 429, whatever the work's end: kept here, written by #writeStatus. */
   #afterWork(requestsBefore: number): void {
     if (this.#closed) return;
-    const stats = this.#session.stats();
-    if (stats.last429At !== undefined) this.#journal.setLast429(stats.last429At);
-    recordApiUse(this.#journal, Date.now(), requestCount(this.#session) - requestsBefore);
+    this.#unrecordedRequests += requestCount(this.#session) - requestsBefore;
   }
 
   /** The end of a full pass or a job: the daemon's exit code, or null to go on. */
@@ -390,7 +394,11 @@ class Daemon {
       return null;
     }
     const o = result.outcome;
-    if (o.failed === 0) this.#journal.setLastSync(pair.name, Date.now());
+    // an idle poll is a sync too, but its time is written at most every STATUS_EVERY_MS
+    if (o.failed === 0 && (result.planned > 0 || Date.now() - ps.lastSyncWritten >= STATUS_EVERY_MS)) {
+      ps.lastSyncWritten = Date.now();
+      this.#journal.setLastSync(pair.name, ps.lastSyncWritten);
+    }
     const busy = result.planned > 0 || o.failed + o.refused + o.deferred > 0;
     log[busy ? 'info' : 'debug'](
       { pair: pair.name, work: what, paths: paths.length, ...o, ms: Date.now() - startMs },
@@ -532,6 +540,16 @@ class Daemon {
 
   /** The poller's figures for `status`, at most every STATUS_EVERY_MS. */
   #writeStatus(now: number, force = false): void {
+    if (force || now - this.#statusAt >= STATUS_EVERY_MS) {
+      this.#statusAt = now;
+      const stats = this.#session.stats();
+      if (stats.last429At !== undefined && stats.last429At !== this.#last429Written) {
+        this.#last429Written = stats.last429At;
+        this.#journal.setLast429(stats.last429At);
+      }
+      if (this.#unrecordedRequests > 0) recordApiUse(this.#journal, now, this.#unrecordedRequests);
+      this.#unrecordedRequests = 0;
+    }
     for (const ps of this.#pairs) {
       if (!force && now - ps.statusAt < STATUS_EVERY_MS) continue;
       ps.statusAt = now;
