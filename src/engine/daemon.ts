@@ -424,7 +424,11 @@ class Daemon {
     if (result.status === 'done' && this.#journal.getMeta(ps.pair.name, REMOTE_VIEW_META) === null)
       ps.fullAt = Date.now() + ps.pair.remotePollSeconds * 1000;
     // the pass listed every folder: that was a whole unpruned cycle
-    if (result.status === 'done') ps.schedule.walked(Date.now());
+    if (result.status === 'done') {
+      ps.schedule.walked(Date.now());
+      // the pass scanned the whole tree: the next safety-net rescan is due a period from now
+      ps.rescanAt = Date.now() + (ps.pollOnly ? ps.pair.remotePollSeconds * 1000 : LOCAL_RESCAN_MS);
+    }
     return this.#settled(ps, 'full pass', result, [], start);
   }
 
