@@ -62,8 +62,6 @@ const NOTHING: PassResult = {
 class Freshener {
   readonly fresh = new Set<string>();
   readonly #listed = new Set<string>();
-  /** Paths the job must plan because a remote look moved something there or away. */
-  readonly more = new Set<string>();
   full: string | null = null;
 
   constructor(
@@ -71,6 +69,8 @@ class Freshener {
     readonly pair: string,
     readonly remote: Remote,
     readonly rootKey: string | null,
+    /** Paths the job must plan because a remote look changed the view there. */
+    readonly more: Set<string>,
   ) {}
 
   /** The fileId of the remote folder at `path`, if the view knows one. */
@@ -200,6 +200,8 @@ export async function runJob(
   pair: PairConfig,
   rootKey: string | null,
   seeds: JobSeeds,
+  /** Filled as the job learns which paths it covers, so that a job that throws can be run again. */
+  covering: Set<string> = new Set(),
 ): Promise<JobReport> {
   const { journal } = env;
   const name = pair.name;
@@ -216,9 +218,10 @@ export async function runJob(
     const n = nfc(p);
     if (n === '') return full('the local root itself changed');
     asked.add(n);
+    covering.add(n);
     if (n !== p) raw.set(n, p);
   }
-  const f = new Freshener(journal, name, env.remote, rootKey);
+  const f = new Freshener(journal, name, env.remote, rootKey, covering);
   if (seeds.listed) await f.list(seeds.listed.folder, seeds.listed.entries);
   if (f.full) return full(f.full);
 
