@@ -177,9 +177,18 @@ test('a poll job that fails after the listing entered the view is run again: a r
   await p.fault({ operation: 'get', times: 30, status: 500 });
   const photo = await p.remoteAt('photos/cat.jpg');
   await p.other.delete(photo.resourceKey);
-  await waitUntil(() => logLines(d.output(), 'sync work failed; trying again later').length > 0, 'a failed job', d);
+  await waitUntil(
+    () => logLines(d.output(), 'sync work failed; trying again later').length > 0,
+    'a failed job',
+    d,
+  );
   await fetch(`${p.emu.urls.admin}/faults`, { method: 'DELETE' });
-  await waitUntil(() => readLocal(p, 'photos/cat.jpg') === null, 'the remote delete applied locally', d, 30_000);
+  await waitUntil(
+    () => readLocal(p, 'photos/cat.jpg') === null,
+    'the remote delete applied locally',
+    d,
+    30_000,
+  );
   assert.equal(readLocal(p, 'top.txt'), 'top');
   assert.equal((await d.stop()).code, 0);
 });
