@@ -79,6 +79,6 @@ test('the command runs as installed, through its own #! line (with its memory se
   assert.match(r.stdout, /^Usage: lineworks-sync/);
   assert.match(
     readFileSync(BIN, 'utf8').split('\n')[0]!,
-    /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=\d+$/,
+    /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=\d+ --expose-gc$/,
   );
 });
