@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
-import { DEFAULT_API, DEFAULT_SCOPE, DEFAULT_SYNC, SECRET_ENV } from './defaults.js';
+import { DEFAULT_API, DEFAULT_PROCESS, DEFAULT_SCOPE, DEFAULT_SYNC, SECRET_ENV } from './defaults.js';
 import { parseDrive } from './drive.js';
 import { ConfigError, keyPath, type ConfigProblem } from './errors.js';
 import { defaultStateDir, normaliseRemotePath, overlaps } from './paths.js';
+import { parseByteRate } from './process-wide.js';
 import { fileSchema, type ConfigFile, type PairFile } from './schema.js';
 import type { Config, PairConfig, SyncOptions } from './types.js';
 
@@ -130,6 +131,11 @@ function resolveConfig(data: ConfigFile, file: string, env: NodeJS.ProcessEnv): 
       concurrency: data.api?.concurrency ?? DEFAULT_API.concurrency,
     },
     sync,
+    process: {
+      bwlimitUp: parseByteRate(data.sync?.bwlimit_up) ?? DEFAULT_PROCESS.bwlimitUp,
+      bwlimitDown: parseByteRate(data.sync?.bwlimit_down) ?? DEFAULT_PROCESS.bwlimitDown,
+      metricsPort: (data.sync?.metrics_port as number | undefined) ?? DEFAULT_PROCESS.metricsPort,
+    },
     pairs,
   };
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DRIVE_EXPECTED, parseDrive } from './drive.js';
 import { normaliseRemotePath } from './paths.js';
+import { processShape, refusedInPair } from './process-wide.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -81,6 +82,7 @@ export const pairSchema = z.strictObject({
       });
   }),
   ...syncShape,
+  ...refusedInPair,
 });
 
 export const fileSchema = z.strictObject({
@@ -98,7 +100,7 @@ export const fileSchema = z.strictObject({
       concurrency: positiveInt.optional(),
     })
     .optional(),
-  sync: z.strictObject(syncShape).optional(),
+  sync: z.strictObject({ ...syncShape, ...processShape }).optional(),
   pairs: z.array(pairSchema).min(1, 'expected at least one [[pairs]] entry'),
 });
 

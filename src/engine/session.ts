@@ -19,6 +19,8 @@ export function openSession(config: Config, log: Logger): DriveSession {
     logger: log,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     concurrency: config.api.concurrency,
+    bwlimitUp: config.process.bwlimitUp,
+    bwlimitDown: config.process.bwlimitDown,
   });
 }
 
