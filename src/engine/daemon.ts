@@ -18,6 +18,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import type { Journal } from '../journal/index.js';
 import type { DriveSession } from '../remote/index.js';
 import { LoginRequiredError, UnreachableError } from '../remote/errors.js';
+import { serveMetrics } from '../metrics/server.js';
 import { recordApiUse } from './api-use.js';
 import { allEchoes } from './daemon-echo.js';
 import { maxHoldMs, nextPass, type PairTriggers, type PassReason } from './daemon-schedule.js';
@@ -224,7 +225,7 @@ class Daemon {
     log.debug({ pair: pair.name, reasons, events: events.length }, 'pass starting');
     const env: PassEnv = {
       journal: this.#journal,
-      remote: this.#session.remote(pair.drive),
+      remote: this.#session.remote(pair.drive, pair.name),
       log,
       stateDir: this.#config.stateDir,
       progress: silentProgress(),
@@ -405,5 +406,11 @@ class Daemon {
 export async function runDaemon(config: Config, log: Logger, signal: AbortSignal): Promise<number> {
   const opened = openEngine(config, log);
   if ('exit' in opened) return opened.exit;
-  return new Daemon(config, log, opened.journal, opened.session, signal).run();
+  const metrics = await serveMetrics(config, opened, log);
+  if ('exit' in metrics) return metrics.exit;
+  try {
+    return await new Daemon(config, log, opened.journal, opened.session, signal).run();
+  } finally {
+    await metrics.close();
+  }
 }

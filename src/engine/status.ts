@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EXIT } from '../cli/exit-codes.js';
 import type { Config } from '../config/types.js';
 import { Journal, JOURNAL_FILE, type FileProblem, type PendingAction } from '../journal/index.js';
+import { readCounters, type SavedCounters } from '../metrics/saved-counters.js';
 import { readApiUse } from './api-use.js';
 import { readPending } from './pending.js';
 
@@ -64,6 +65,11 @@ export interface PairStatus {
   conflicts: ProblemItem[];
   skipped: ProblemItem[];
   uploadSessions: UploadSessionItem[];
+  /**
+   * What the last process that synced this pair did since it started (the daemon's Prometheus
+   * counters, README "Monitoring"); written every few seconds while it runs. null: none saved yet.
+   */
+  counters: SavedCounters | null;
 }
 
 export interface StatusReport {
@@ -129,6 +135,7 @@ function emptyPair(name: string, local: string, remote: string, inConfig: boolea
     conflicts: [],
     skipped: [],
     uploadSessions: [],
+    counters: null,
   };
 }
 
@@ -169,6 +176,7 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
   for (const u of journal.uploadSessions(name)) {
     s.uploadSessions.push({ path: u.path, sentBytes: u.offset, sizeBytes: u.size, startedMs: u.createdMs });
   }
+  s.counters = readCounters(journal, name);
 }
 
 /** Builds the report from a read-only journal (or none: nothing has run yet). */
@@ -320,7 +328,18 @@ function pairText(s: PairStatus, nowMs: number): string[] {
   list('errors', errors);
   list('conflicts', s.conflicts);
   list('skipped', s.skipped);
+  if (s.counters) out.push(`  ${countersLine(s.counters, nowMs)}`);
   return out;
+}
+
+function countersLine(c: SavedCounters, nowMs: number): string {
+  const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+  const retries = sum(c.retries);
+  return (
+    `traffic since ${when(c.sinceMs, nowMs)}: ${humanBytes(c.bytesUp)} up (${plural(c.transfersUp, 'file')}), ` +
+    `${humanBytes(c.bytesDown)} down (${plural(c.transfersDown, 'file')}), ${plural(sum(c.apiCalls), 'API call')}, ` +
+    `${retries} ${retries === 1 ? 'retry' : 'retries'}, ${c.rateLimited} × 429`
+  );
 }
 
 export function formatReport(r: StatusReport): string {
