@@ -22,7 +22,7 @@ interface Scrape {
 type Labels = Record<string, string>;
 type Sample = [Labels, number];
 
-/** Builds the registry; `read()` is called once per scrape for the figures of that scrape. */
+/** The registry, and `scrape()`: reads the figures of this moment and renders the exposition text. */
 export function metricsRegistry(
   config: Config,
   journal: () => Journal | null,
@@ -32,7 +32,6 @@ export function metricsRegistry(
   scrape: () => Promise<string>;
 } {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   let now: Scrape | null = null;
 
   const gauge = (name: string, help: string, labelNames: string[], values: (s: Scrape) => Sample[]): void => {
@@ -163,6 +162,9 @@ export function metricsRegistry(
         ),
       ),
   );
+
+  // After ours, so that a scrape starts with the sync's own figures.
+  collectDefaultMetrics({ register: registry });
 
   return {
     registry,
