@@ -18,11 +18,13 @@ function tty(): { stream: NodeJS.WriteStream; bytes: () => string } {
   return { stream: s as unknown as NodeJS.WriteStream, bytes: () => out };
 }
 
+const ESC = '\x1b';
+
 /** The lines a terminal shows after these bytes (colours ignored). */
 function screen(bytes: string): string[] {
   const lines: string[] = [''];
   let col = 0;
-  const text = bytes.replace(/\x1b\[[0-9;]*m/g, '');
+  const text = bytes.replace(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '');
   for (let i = 0; i < text.length; i++) {
     const row = lines.length - 1;
     if (text.startsWith('\x1b[K', i)) {
