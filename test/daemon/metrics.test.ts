@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { setupPair, sha } from '../e2e/harness.js';
@@ -176,5 +176,19 @@ test('the metrics endpoint on 127.0.0.1 only shows a running sync; status shows 
   assert.equal(
     (counters.apiCalls as Record<string, number>)['upload'],
     value(done, 'lineworks_sync_api_calls_total', { pair: 'docs', operation: 'upload' }),
+  );
+});
+
+test('a metrics_port that cannot be bound stops the daemon with exit 2 naming the key', async (t) => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  t.after(() => busy.close());
+  const port = (busy.address() as AddressInfo).port;
+  const p = await setupPair(t, { sync: `metrics_port = ${port}`, firstSync: true });
+  const r = await p.cli(['--config', p.configFile]);
+  assert.equal(r.code, 2, `${r.stdout}\n${r.stderr}`);
+  assert.match(
+    r.stderr,
+    new RegExp(`metrics_port ${port}: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`),
   );
 });
