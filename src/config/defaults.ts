@@ -22,6 +22,9 @@ export const DEFAULT_API: Readonly<ApiConfig> = Object.freeze({
   concurrency: 5,
 });
 
+/** contracts.md §2 `remote_list_share`. */
+export const DEFAULT_REMOTE_LIST_SHARE = 0.5;
+
 export const DEFAULT_SCOPE = 'file';
 
 /** Environment variable that supplies `[auth] client_secret` when the file has none. */

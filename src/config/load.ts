@@ -6,7 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
-import { DEFAULT_API, DEFAULT_PROCESS, DEFAULT_SCOPE, DEFAULT_SYNC, SECRET_ENV } from './defaults.js';
+import {
+  DEFAULT_API,
+  DEFAULT_PROCESS,
+  DEFAULT_SCOPE,
+  DEFAULT_REMOTE_LIST_SHARE,
+  DEFAULT_SYNC,
+  SECRET_ENV,
+} from './defaults.js';
 import { parseDrive } from './drive.js';
 import { ConfigError, keyPath, type ConfigProblem } from './errors.js';
 import { defaultStateDir, normaliseRemotePath, overlaps } from './paths.js';
@@ -131,6 +138,7 @@ function resolveConfig(data: ConfigFile, file: string, env: NodeJS.ProcessEnv): 
       concurrency: data.api?.concurrency ?? DEFAULT_API.concurrency,
     },
     sync,
+    remoteListShare: data.sync?.remote_list_share ?? DEFAULT_REMOTE_LIST_SHARE,
     process: {
       bwlimitUp: parseByteRate(data.sync?.bwlimit_up) ?? DEFAULT_PROCESS.bwlimitUp,
       bwlimitDown: parseByteRate(data.sync?.bwlimit_down) ?? DEFAULT_PROCESS.bwlimitDown,

@@ -100,7 +100,14 @@ export const fileSchema = z.strictObject({
       concurrency: positiveInt.optional(),
     })
     .optional(),
-  sync: z.strictObject({ ...syncShape, ...processShape }).optional(),
+  sync: z
+    .strictObject({
+      ...syncShape,
+      // process-wide: every pair's poller shares it, so a [[pairs]] entry cannot set it
+      remote_list_share: numberWithin(0.01, 1).optional(),
+      ...processShape,
+    })
+    .optional(),
   pairs: z.array(pairSchema).min(1, 'expected at least one [[pairs]] entry'),
 });
 

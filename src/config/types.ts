@@ -63,6 +63,8 @@ export interface Config {
   auth: AuthConfig;
   api: ApiConfig;
   sync: SyncOptions;
+  /** Share of the per-operation list budget the daemon's pollers may spend, all pairs together. @default 0.5 */
+  remoteListShare: number;
   process: ProcessOptions;
   pairs: PairConfig[];
 }

@@ -1,14 +1,20 @@
 /**
- * Daemon mode (contracts.md §1): watch, poll, stay in sync until the signal aborts.
+ * Daemon mode (contracts.md §1; design.md "The daemon: jobs within the budget"): watch, poll, stay
+ * in sync until the signal aborts, counting API calls as money.
  *
- * The same engine as `--once` (design.md "The shape"): one journal, one Drive session, and
- * `syncPair` per pair — the daemon only decides when a pass runs (daemon-schedule.ts). One loop
- * runs every pass, so a pair's passes never overlap and pairs take turns. A pass runs at start-up,
- * every `remote_poll_seconds`, when a failed item's retry is due, and when the pair's watcher
- * events have been quiet for `local_quiet_ms`. Watcher events are hints written to the journal;
- * the pass's scan is the truth.
+ * One journal, one Drive session and one loop for every pair; the loop runs one piece of work at a
+ * time, so a pair's jobs never overlap and pairs take turns. The work, per pair:
+ * - a full pass (pass.ts, as `--once`) only when there is no remote view to start from (first run,
+ *   `--resync`-like states) or a job cannot place what it found;
+ * - a job (job.ts) for the paths the watcher reported, once quiet for `local_quiet_ms`;
+ * - a job for the failed items whose retry is due;
+ * - a full local rescan (rescan.ts) at start-up — a restarted daemon serves what changed while it
+ *   was down before any remote walk — then every LOCAL_RESCAN_MS (every `remote_poll_seconds` when
+ *   the watcher cannot run);
+ * - one folder listing at a time from the poller (poll-schedule.ts), within the process's share of
+ *   the list budget (poll-budget.ts); a folder found changed becomes a job.
  *
- * Ends: SIGTERM/SIGINT → 0 (a running pass gets PASS_GRACE_MS to finish, then is abandoned);
+ * Ends: SIGTERM/SIGINT → 0 (running work gets PASS_GRACE_MS to finish, then is abandoned);
  * a safety guard → 3; a login that stopped working → 78. An unreachable Drive is waited out.
  */
 import { existsSync } from 'node:fs';
@@ -17,24 +23,33 @@ import type { Logger } from '../log/logger.js';
 import { EXIT } from '../cli/exit-codes.js';
 import type { Journal } from '../journal/index.js';
 import type { DriveSession } from '../remote/index.js';
-import { LoginRequiredError, UnreachableError } from '../remote/errors.js';
+import { LoginRequiredError, RemoteError, UnreachableError } from '../remote/errors.js';
+import type { RemoteEntry } from '../remote/types.js';
+import { joinRel, parentOf } from '../scan/index.js';
 import { serveMetrics } from '../metrics/server.js';
 import { recordApiUse } from './api-use.js';
 import { allEchoes } from './daemon-echo.js';
-import { maxHoldMs, nextPass, type PairTriggers, type PassReason } from './daemon-schedule.js';
-import { syncPair, type PassEnv, type PassFlags, type PassResult } from './pass.js';
+import { maxHoldMs } from './daemon-schedule.js';
+import { mayPrune, MIN_AGE_MS, observe, readFolderTimes, wantsObservation } from './folder-times.js';
+import { runJob, type JobReport, type JobSeeds } from './job.js';
+import { REMOTE_VIEW_META, syncPair, type PassEnv, type PassFlags, type PassResult } from './pass.js';
+import { PollBudget } from './poll-budget.js';
+import { PollSchedule } from './poll-schedule.js';
 import { silentProgress } from './progress.js';
+import { localChanges } from './rescan.js';
+import { recordAt, viewAt, viewFolders } from './remote-view.js';
 import { openEngine, requestCount } from './session.js';
 import { watchPair, type PairWatcher } from './watch.js';
+import { writePollStatus } from './poll-status.js';
 
 const FLAGS: PassFlags = { dryRun: false, force: false, resync: false };
 
 /** Waiting out an unreachable Drive: 5 s, doubling, capped at 5 min. */
 const UNREACHABLE_FIRST_MS = 5_000;
 const UNREACHABLE_MAX_MS = 300_000;
-/** After the stop signal a running pass may finish within this; then it is abandoned. */
+/** After the stop signal running work may finish within this; then it is abandoned. */
 const PASS_GRACE_MS = 4_000;
-/** After abandoning a pass (session closed), how long it may take to unwind. */
+/** After abandoning work (session closed), how long it may take to unwind. */
 const ABANDON_GRACE_MS = 1_000;
 /** Closing the watchers must not eat the 10 s of contracts.md §1. */
 const WATCHER_CLOSE_MS = 1_000;
@@ -42,28 +57,48 @@ const WATCHER_CLOSE_MS = 1_000;
 const FLUSH_MS = 100;
 /** The loop re-reads the clock at least this often (clock jumps, retry rows written meanwhile). */
 const MAX_SLEEP_MS = 30_000;
-/** A pass that left deferred items (changed while syncing) is repeated after at least this long. */
+/** Work that left deferred items (changed while syncing) is repeated after at least this long. */
 const MIN_AGAIN_MS = 1_000;
+/** The safety net under the watcher: a full local rescan this often. */
+export const LOCAL_RESCAN_MS = 3_600_000;
+/** The poll status in the journal (status, metrics) is rewritten at most this often. */
+const STATUS_EVERY_MS = 10_000;
 
 /** Backoff while the Drive cannot be reached: 5 s, 10 s, … capped at 5 min. */
 export function unreachableBackoffMs(previousMs: number): number {
   return previousMs <= 0 ? UNREACHABLE_FIRST_MS : Math.min(previousMs * 2, UNREACHABLE_MAX_MS);
 }
 
+type WorkKind = 'full' | 'local' | 'retry' | 'again' | 'rescan' | 'poll';
+
 interface PairState {
   pair: PairConfig;
-  triggers: PairTriggers;
+  /** The pair's remote folder (null = the drive root); known once a full pass or the journal said. */
+  rootKey: string | null;
+  /** A full pass is owed from this time on (no remote view yet, or a job could not place something). */
+  fullAt: number | null;
   /** Watcher events not yet written to the journal: path → time. */
   buffer: Map<string, number>;
-  /** Paths the watcher reported since the last pass started. */
+  /** Paths the watcher reported since the last local job started. */
   pending: Set<string>;
+  newestEventMs: number | null;
+  oldestEventMs: number | null;
+  /** Paths of work that left deferred items, due again at `againAt`. */
+  again: Set<string>;
+  againAt: number | null;
+  /** The next retry of a failed item not yet tried since it became due. */
+  retryAt: number | null;
+  lastRetryStart: number;
+  rescanAt: number;
   watcher: PairWatcher | null;
   watcherReady: boolean;
-  /** The watcher could not run (inotify limits): polling passes only. */
+  /** The watcher could not run (inotify limits): rescans every remote_poll_seconds. */
   pollOnly: boolean;
-  /** Current unreachable backoff; 0 once a pass got through. */
+  /** Nothing runs for this pair before this (unreachable backoff). */
+  holdUntil: number;
   unreachableMs: number;
-  lastPassStart: number;
+  schedule: PollSchedule;
+  statusAt: number;
 }
 
 const sleep = (ms: number): Promise<'timeout'> =>
@@ -80,6 +115,7 @@ class Daemon {
   readonly #session: DriveSession;
   readonly #signal: AbortSignal;
   readonly #pairs: PairState[];
+  readonly #budget: PollBudget;
   #wake: (() => void) | null = null;
   #flushTimer: NodeJS.Timeout | null = null;
   #announced = false;
@@ -91,28 +127,43 @@ class Daemon {
     this.#journal = journal;
     this.#session = session;
     this.#signal = signal;
+    this.#budget = new PollBudget(config.api.rateLimitPerMinute, config.remoteListShare);
     const now = Date.now();
-    this.#pairs = config.pairs.map((pair) => ({
-      pair,
-      triggers: {
-        forceAt: now,
-        nextPollAt: now + pair.remotePollSeconds * 1000,
-        retryAt: null,
+    this.#pairs = config.pairs.map((pair) => {
+      const record = journal.getPair(pair.name);
+      const check = journal.checkPair({
+        name: pair.name,
+        localRoot: pair.local,
+        driveSpec: pair.driveSpec,
+        remotePath: pair.remotePath,
+      });
+      // jobs start from the journal's remote view; without one (or for another tree) a full pass first
+      const viewReady = check.status === 'same' && journal.getMeta(pair.name, REMOTE_VIEW_META) !== null;
+      return {
+        pair,
+        rootKey: record?.remoteFolderKey ?? null,
+        fullAt: viewReady ? null : now,
+        buffer: new Map(),
+        pending: new Set(),
         newestEventMs: null,
         oldestEventMs: null,
+        again: new Set(),
+        againAt: null,
+        retryAt: null,
+        lastRetryStart: 0,
+        rescanAt: viewReady ? now : Infinity,
+        watcher: null,
+        watcherReady: false,
+        pollOnly: false,
         holdUntil: 0,
-      },
-      buffer: new Map(),
-      pending: new Set(),
-      watcher: null,
-      watcherReady: false,
-      pollOnly: false,
-      unreachableMs: 0,
-      lastPassStart: 0,
-    }));
+        unreachableMs: 0,
+        schedule: new PollSchedule({ pollMs: pair.remotePollSeconds * 1000 }, now),
+        statusAt: 0,
+      };
+    });
   }
 
-  /** Runs until the signal aborts (→ 0) or a pass ends the daemon (guard → 3, login → 78). */
+  /** Runs until the signal aborts (→ 0) or work ends the daemon (guard → 3, login → 78). */
   async run(): Promise<number> {
     const loop = this.#loop().catch((err: unknown) => {
       if (this.#signal.aborted) return EXIT.OK;
@@ -131,7 +182,7 @@ class Daemon {
         this.#wake?.();
         const watchersClosed = this.#closeWatchers();
         if ((await Promise.race([loop, sleep(PASS_GRACE_MS)])) === 'timeout') {
-          this.#log.warn({ graceMs: PASS_GRACE_MS }, 'stopping: abandoning the running pass');
+          this.#log.warn({ graceMs: PASS_GRACE_MS }, 'stopping: abandoning the running work');
           this.#session.close();
           await Promise.race([loop, sleep(ABANDON_GRACE_MS)]);
         }
@@ -149,32 +200,61 @@ class Daemon {
 
   // ---- the loop ----
 
+  /** The earliest work of one pair and when it is due. */
+  #nextWork(ps: PairState, now: number): { kind: WorkKind; at: number } {
+    const candidates: [WorkKind, number][] = [];
+    if (ps.fullAt !== null) candidates.push(['full', ps.fullAt]);
+    else {
+      if (ps.newestEventMs !== null) {
+        const oldest = ps.oldestEventMs ?? ps.newestEventMs;
+        const quiet = ps.pair.localQuietMs;
+        candidates.push(['local', Math.min(ps.newestEventMs + quiet, oldest + maxHoldMs(quiet))]);
+      }
+      if (ps.againAt !== null) candidates.push(['again', ps.againAt]);
+      if (ps.retryAt !== null) candidates.push(['retry', ps.retryAt]);
+      candidates.push(['rescan', ps.rescanAt]);
+      const polled = this.#pollDue(ps, now);
+      if (polled !== null) candidates.push(['poll', polled]);
+    }
+    let best: { kind: WorkKind; at: number } = { kind: 'rescan', at: Infinity };
+    for (const [kind, at] of candidates) if (at < best.at) best = { kind, at };
+    return { kind: best.kind, at: Math.max(best.at, ps.holdUntil) };
+  }
+
+  /** When the pair's poller may list its next folder (its schedule and the shared budget). */
+  #pollDue(ps: PairState, now: number): number | null {
+    const next = ps.schedule.next(now, () => viewFolders(this.#journal, ps.pair.name), this.#prune(ps));
+    const at = 'folder' in next ? now : next.at;
+    return Math.max(at, this.#budget.nextAt);
+  }
+
+  #prune(ps: PairState): boolean {
+    return mayPrune(readFolderTimes(this.#journal, ps.pair.name));
+  }
+
   async #loop(): Promise<number> {
     for (const ps of this.#pairs) if (existsSync(ps.pair.local)) this.#startWatcher(ps);
     while (!this.#signal.aborted) {
       this.#flush();
       const now = Date.now();
-      let best: { ps: PairState; at: number; reasons: PassReason[] } | null = null;
+      let best: { ps: PairState; kind: WorkKind; at: number } | null = null;
       for (const ps of this.#pairs) {
         const retry = this.#journal.nextRetryMs(ps.pair.name);
-        // a row that was already due when the last pass started and is still there: the poll takes it
-        ps.triggers.retryAt = retry !== null && retry > ps.lastPassStart ? retry : null;
-        const next = nextPass(ps.triggers, {
-          localQuietMs: ps.pair.localQuietMs,
-          maxHoldMs: maxHoldMs(ps.pair.localQuietMs),
-        });
+        // a row already due when the last retry job started and still there waits for a rescan
+        ps.retryAt = retry !== null && retry > ps.lastRetryStart ? retry : null;
+        const next = this.#nextWork(ps, now);
         if (best === null || next.at < best.at) best = { ps, ...next };
       }
       if (best === null) return EXIT.OK; // no pairs: the config schema requires one
+      this.#writeStatus(now);
       if (best.at > now) {
         await this.#sleep(Math.min(best.at - now, MAX_SLEEP_MS));
         continue;
       }
-      const { ps, reasons } = best;
-      if (reasons.length === 1 && reasons[0] === 'local' && this.#onlyEchoes(ps)) continue;
-      const code = await this.#pass(ps, reasons);
+      const code = await this.#work(best.ps, best.kind);
       if (code !== null) return code;
       if (this.#signal.aborted) break;
+      const ps = best.ps;
       if (!ps.watcher && !ps.pollOnly && existsSync(ps.pair.local)) this.#startWatcher(ps);
     }
     return EXIT.OK;
@@ -195,103 +275,274 @@ class Daemon {
     });
   }
 
-  /** Watcher events whose paths all look as the journal's base says: our own writes; no pass. */
-  #onlyEchoes(ps: PairState): boolean {
-    const name = ps.pair.name;
-    if (!allEchoes(this.#journal, name, ps.pair.local, ps.pending)) return false;
-    this.#flush();
-    this.#journal.takeEvents(name);
-    this.#log.debug({ pair: name, paths: ps.pending.size }, 'watcher events are echoes of our own writes');
-    this.#clearPending(ps);
-    return true;
-  }
-
-  #clearPending(ps: PairState): void {
-    ps.pending.clear();
-    ps.triggers.newestEventMs = null;
-    ps.triggers.oldestEventMs = null;
-  }
-
-  /** One pass of one pair; returns an exit code when the daemon must stop, null to go on. */
-  async #pass(ps: PairState, reasons: PassReason[]): Promise<number | null> {
-    const { pair } = ps;
-    const log = this.#log;
-    this.#flush();
-    const events = this.#journal.takeEvents(pair.name);
-    this.#clearPending(ps);
-    const start = Date.now();
-    ps.lastPassStart = start;
-    ps.triggers.forceAt = null;
-    log.debug({ pair: pair.name, reasons, events: events.length }, 'pass starting');
-    const env: PassEnv = {
+  #env(ps: PairState): PassEnv {
+    return {
       journal: this.#journal,
-      remote: this.#session.remote(pair.drive, pair.name),
-      log,
+      remote: this.#session.remote(ps.pair.drive, ps.pair.name),
+      log: this.#log,
       stateDir: this.#config.stateDir,
       progress: silentProgress(),
       out: () => {},
-      quietMs: pair.localQuietMs,
+      quietMs: ps.pair.localQuietMs,
       signal: this.#signal,
     };
+  }
+
+  /** One piece of work; returns an exit code when the daemon must stop, null to go on. */
+  async #work(ps: PairState, kind: WorkKind): Promise<number | null> {
     const before = requestCount(this.#session);
-    let result: PassResult;
+    const start = Date.now();
+    this.#log.debug({ pair: ps.pair.name, work: kind }, 'work starting');
     try {
-      result = await syncPair(env, pair, FLAGS);
+      switch (kind) {
+        case 'full':
+          return await this.#fullPass(ps);
+        case 'local':
+          return await this.#localJob(ps);
+        case 'again': {
+          const paths = [...ps.again];
+          ps.again.clear();
+          ps.againAt = null;
+          return await this.#job(ps, 'again', { paths });
+        }
+        case 'retry': {
+          ps.lastRetryStart = start;
+          const paths = this.#journal.pendingActions(ps.pair.name, start).map((a) => a.path);
+          return await this.#job(ps, 'retry', { paths });
+        }
+        case 'rescan': {
+          ps.rescanAt = start + (ps.pollOnly ? ps.pair.remotePollSeconds * 1000 : LOCAL_RESCAN_MS);
+          const paths = await localChanges(this.#journal, ps.pair);
+          this.#log.debug(
+            { pair: ps.pair.name, changed: paths.length, ms: Date.now() - start },
+            'local rescan',
+          );
+          return paths.length === 0 ? null : await this.#job(ps, 'rescan', { paths });
+        }
+        case 'poll':
+          return await this.#poll(ps);
+      }
     } catch (err) {
-      if (this.#signal.aborted) return null;
-      if (err instanceof LoginRequiredError) {
-        log.error({ pair: pair.name, err }, 'the login is no longer valid: stopping');
-        console.error(
-          `error: the login is no longer valid (${err.message}); run: lineworks-sync login --config ${this.#config.file}`,
-        );
-        return EXIT.LOGIN;
-      }
-      if (err instanceof UnreachableError) {
-        ps.unreachableMs = unreachableBackoffMs(ps.unreachableMs);
-        const at = Date.now() + ps.unreachableMs;
-        ps.triggers.holdUntil = at;
-        ps.triggers.forceAt = at;
-        log.warn(
-          { pair: pair.name, retryInMs: ps.unreachableMs, err },
-          'LINE WORKS could not be reached; waiting before the next try',
-        );
-        return null;
-      }
-      log.error({ pair: pair.name, err }, 'pass failed; trying again on the next trigger');
-      return null;
+      return this.#failed(ps, err);
     } finally {
-      this.#afterPass(ps, before);
+      this.#afterWork(before);
     }
+  }
+
+  /** What a thrown error means for the daemon: stop (login), wait (unreachable), or go on. */
+  #failed(ps: PairState, err: unknown): number | null {
+    const { pair } = ps;
+    if (this.#signal.aborted) return null;
+    if (err instanceof LoginRequiredError) {
+      this.#log.error({ pair: pair.name, err }, 'the login is no longer valid: stopping');
+      console.error(
+        `error: the login is no longer valid (${err.message}); run: lineworks-sync login --config ${this.#config.file}`,
+      );
+      return EXIT.LOGIN;
+    }
+    if (err instanceof UnreachableError) {
+      ps.unreachableMs = unreachableBackoffMs(ps.unreachableMs);
+      ps.holdUntil = Date.now() + ps.unreachableMs;
+      this.#log.warn(
+        { pair: pair.name, retryInMs: ps.unreachableMs, err },
+        'LINE WORKS could not be reached; waiting before the next try',
+      );
+      // what was asked is looked at again by the next rescan
+      ps.rescanAt = Math.min(ps.rescanAt, ps.holdUntil);
+      return null;
+    }
+    this.#log.error({ pair: pair.name, err }, 'sync work failed; trying again later');
+    ps.rescanAt = Math.min(
+      ps.rescanAt,
+      Date.now() + Math.max(ps.pair.remotePollSeconds * 1000, MIN_AGAIN_MS),
+    );
+    return null;
+  }
+
+  /** API use and the last 429, whatever the work's end. */
+  #afterWork(requestsBefore: number): void {
+    if (this.#closed) return;
+    const stats = this.#session.stats();
+    if (stats.last429At !== undefined) this.#journal.setLast429(stats.last429At);
+    recordApiUse(this.#journal, Date.now(), requestCount(this.#session) - requestsBefore);
+  }
+
+  /** The end of a full pass or a job: the daemon's exit code, or null to go on. */
+  #settled(
+    ps: PairState,
+    what: string,
+    result: PassResult,
+    paths: readonly string[],
+    startMs: number,
+  ): number | null {
+    const { pair } = ps;
+    const log = this.#log;
     if (this.#signal.aborted && this.#closed) return null;
     ps.unreachableMs = 0;
-    ps.triggers.holdUntil = 0;
+    ps.holdUntil = 0;
     if (result.status === 'guard') {
       log.error({ pair: pair.name, reason: result.reason }, 'stopped by a safety guard');
       console.error(`stopped: pair "${pair.name}": ${result.reason}`);
       return EXIT.GUARD;
     }
     if (result.status === 'failed') {
-      log.error({ pair: pair.name, reason: result.reason }, 'pass failed; trying again on the next trigger');
+      log.error({ pair: pair.name, work: what, reason: result.reason }, 'work failed; trying again later');
+      ps.fullAt = Date.now() + pair.remotePollSeconds * 1000;
       return null;
     }
     const o = result.outcome;
     if (o.failed === 0) this.#journal.setLastSync(pair.name, Date.now());
     const busy = result.planned > 0 || o.failed + o.refused + o.deferred > 0;
-    log[busy ? 'info' : 'debug']({ pair: pair.name, reasons, ...o, ms: Date.now() - start }, 'pass finished');
+    log[busy ? 'info' : 'debug'](
+      { pair: pair.name, work: what, paths: paths.length, ...o, ms: Date.now() - startMs },
+      'work finished',
+    );
     if (o.deferred > 0 || result.again) {
-      ps.triggers.forceAt = Date.now() + Math.max(pair.localQuietMs, MIN_AGAIN_MS);
+      for (const p of paths) ps.again.add(p);
+      ps.againAt = Date.now() + Math.max(pair.localQuietMs, MIN_AGAIN_MS);
+      if (what === 'full pass') ps.fullAt = ps.againAt;
     }
     return null;
   }
 
-  /** API use, the last 429 and the next poll, whatever the pass's end. */
-  #afterPass(ps: PairState, requestsBefore: number): void {
-    const end = Date.now();
-    ps.triggers.nextPollAt = end + ps.pair.remotePollSeconds * 1000;
-    if (this.#closed) return;
-    const stats = this.#session.stats();
-    if (stats.last429At !== undefined) this.#journal.setLast429(stats.last429At);
-    recordApiUse(this.#journal, end, requestCount(this.#session) - requestsBefore);
+  async #fullPass(ps: PairState): Promise<number | null> {
+    const start = Date.now();
+    ps.fullAt = null;
+    // a full pass looks at every path: the watcher's events so far are covered
+    this.#flush();
+    this.#journal.takeEvents(ps.pair.name);
+    this.#clearPending(ps);
+    const result = await syncPair(this.#env(ps), ps.pair, FLAGS);
+    ps.rootKey = this.#journal.getPair(ps.pair.name)?.remoteFolderKey ?? ps.rootKey;
+    if (result.status === 'done' && this.#journal.getMeta(ps.pair.name, REMOTE_VIEW_META) === null)
+      ps.fullAt = Date.now() + ps.pair.remotePollSeconds * 1000;
+    // the pass listed every folder: that was a whole unpruned cycle
+    if (result.status === 'done') ps.schedule.walked(Date.now());
+    return this.#settled(ps, 'full pass', result, [], start);
+  }
+
+  /** Watcher events, quiet now: a job for their paths, unless they are all our own writes. */
+  async #localJob(ps: PairState): Promise<number | null> {
+    const name = ps.pair.name;
+    this.#flush();
+    if (allEchoes(this.#journal, name, ps.pair.local, ps.pending)) {
+      this.#journal.takeEvents(name);
+      this.#log.debug({ pair: name, paths: ps.pending.size }, 'watcher events are echoes of our own writes');
+      this.#clearPending(ps);
+      return null;
+    }
+    const events = this.#journal.takeEvents(name);
+    this.#clearPending(ps);
+    return this.#job(ps, 'local job', { paths: events.map((e) => e.path) });
+  }
+
+  /** Runs a job and reads its report: hot folders, folder-time learning, a full pass if asked. */
+  async #job(ps: PairState, what: string, seeds: JobSeeds): Promise<number | null> {
+    const start = Date.now();
+    const report: JobReport = await runJob(this.#env(ps), ps.pair, ps.rootKey, seeds);
+    const { result } = report;
+    if (result.status === 'full') {
+      this.#log.info({ pair: ps.pair.name, reason: result.reason }, 'a full pass is needed');
+      ps.fullAt = Date.now();
+      return null;
+    }
+    for (const p of report.touched) {
+      ps.schedule.markHot(parentOf(p), start);
+      if (viewAt(this.#journal, ps.pair.name, p)?.kind === 'folder') ps.schedule.markHot(p, start);
+    }
+    const code = this.#settled(ps, what, result, report.touched, start);
+    if (code === null && result.status === 'done' && result.outcome.failed === 0)
+      await this.#learnFolderTimes(ps, report.wroteInto, start);
+    return code;
+  }
+
+  /**
+   * After the job wrote into a folder: did that folder's time move, and its parent's
+   * (folder-times.ts)? Two gets, only while the answer is not settled (or once a day).
+   */
+  async #learnFolderTimes(ps: PairState, folders: readonly string[], writeStartMs: number): Promise<void> {
+    const name = ps.pair.name;
+    if (folders.length === 0 || !wantsObservation(readFolderTimes(this.#journal, name), writeStartMs)) return;
+    const remote = this.#session.remote(ps.pair.drive, ps.pair.name);
+    const look = async (path: string): Promise<{ before: RemoteEntry; now: RemoteEntry } | null> => {
+      const before = path === '' ? undefined : viewAt(this.#journal, name, path);
+      if (!before || before.kind !== 'folder' || before.updateDate > writeStartMs - MIN_AGE_MS) return null;
+      const now = await remote.get(before.resourceKey);
+      return { before, now };
+    };
+    for (const folder of folders) {
+      if (folder === '') continue;
+      const f = await look(folder);
+      if (!f) continue;
+      const parent = parentOf(folder);
+      const g = parent === '' ? null : await look(parent);
+      const folderMoved = f.now.updateDate > f.before.updateDate;
+      const parentMoved = g === null ? null : g.now.updateDate > g.before.updateDate;
+      const verdict = observe(this.#journal, name, folderMoved, parentMoved, Date.now());
+      recordAt(this.#journal, name, folder, { ...f.now, path: folder });
+      if (g) recordAt(this.#journal, name, parent, { ...g.now, path: parent });
+      this.#log.info({ pair: name, folder, folderMoved, parentMoved, ...verdict }, 'folder times observed');
+      return;
+    }
+  }
+
+  /** The poller's next listing: one folder, compared with its last listing; a change is a job. */
+  async #poll(ps: PairState): Promise<number | null> {
+    const now = Date.now();
+    const name = ps.pair.name;
+    const next = ps.schedule.next(now, () => viewFolders(this.#journal, name), this.#prune(ps));
+    if (!('folder' in next)) return null;
+    const folder = next.folder;
+    const key = folder === '' ? ps.rootKey : viewAt(this.#journal, name, folder)?.resourceKey;
+    if (key === undefined) {
+      ps.schedule.forget(folder);
+      return null;
+    }
+    const remote = this.#session.remote(ps.pair.drive, ps.pair.name);
+    const listBefore = this.#session.stats().requests.list ?? 0;
+    let entries: RemoteEntry[];
+    try {
+      entries = await remote.list(key);
+    } catch (err) {
+      const calls = (this.#session.stats().requests.list ?? 0) - listBefore;
+      this.#budget.spend(now, calls, Date.now());
+      if (!(err instanceof RemoteError && err.errorClass === 'not-found')) throw err;
+      ps.schedule.forget(folder);
+      // the pair's own folder gone: the full pass's guard stops; another folder: a job places it
+      if (folder === '') {
+        ps.fullAt = Date.now();
+        return null;
+      }
+      return this.#job(ps, 'poll job', { paths: [folder] });
+    }
+    const calls = (this.#session.stats().requests.list ?? 0) - listBefore;
+    this.#budget.spend(now, calls, Date.now());
+    const children = entries
+      .filter((e) => e.kind === 'folder')
+      .map((e) => ({ path: joinRel(folder, e.path), updateDate: e.updateDate }));
+    ps.schedule.listed(folder, Date.now(), calls, children);
+    const code = await this.#job(ps, 'poll job', { paths: [], listed: { folder, entries } });
+    return code;
+  }
+
+  #clearPending(ps: PairState): void {
+    ps.pending.clear();
+    ps.newestEventMs = null;
+    ps.oldestEventMs = null;
+  }
+
+  /** The poller's figures for `status`, at most every STATUS_EVERY_MS. */
+  #writeStatus(now: number, force = false): void {
+    for (const ps of this.#pairs) {
+      if (!force && now - ps.statusAt < STATUS_EVERY_MS) continue;
+      ps.statusAt = now;
+      writePollStatus(this.#journal, ps.pair.name, {
+        lastCycle: ps.schedule.last,
+        listCallsLastMinute: this.#budget.callsLastMinute(now),
+        budgetPerMinute: 60_000 / this.#budget.intervalMs,
+        atMs: now,
+      });
+    }
   }
 
   // ---- the watchers ----
@@ -318,8 +569,8 @@ class Daemon {
     const now = Date.now();
     ps.buffer.set(path, now);
     ps.pending.add(path);
-    ps.triggers.newestEventMs = now;
-    ps.triggers.oldestEventMs ??= now;
+    ps.newestEventMs = now;
+    ps.oldestEventMs ??= now;
     this.#log.trace({ pair: ps.pair.name, event: kind, path }, 'watcher event');
     this.#flushTimer ??= setTimeout(() => {
       this.#flushTimer = null;
@@ -340,15 +591,16 @@ class Daemon {
           : 'too many open files or inotify instances: raise fs.inotify.max_user_instances or the open-file limit (LimitNOFILE=)';
       this.#log.error(
         { pair, code, pollSeconds: ps.pair.remotePollSeconds },
-        `cannot watch the local folder: ${limit}; falling back to a full pass every remote_poll_seconds`,
+        `cannot watch the local folder: ${limit}; falling back to a full local rescan every remote_poll_seconds`,
       );
       const w = ps.watcher;
       ps.watcher = null;
       void w?.close().catch(() => undefined);
+      ps.rescanAt = Math.min(ps.rescanAt, Date.now() + ps.pair.remotePollSeconds * 1000);
       this.#announce();
       return;
     }
-    this.#log.warn({ pair, err }, 'watcher error (the polling pass still covers this folder)');
+    this.#log.warn({ pair, err }, 'watcher error (the periodic rescan still covers this folder)');
   }
 
   /** One info line once every pair is watched (or polled only). */
@@ -393,6 +645,7 @@ class Daemon {
     this.#flushTimer = null;
     try {
       this.#flush();
+      this.#writeStatus(Date.now(), true);
     } catch (err) {
       this.#log.warn({ err }, 'could not save the last watcher events');
     }

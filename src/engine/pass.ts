@@ -4,28 +4,25 @@
  * the daemon runs one per trigger.
  */
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type { PairConfig } from '../config/types.js';
 import { BaseTable } from '../journal/base-table.js';
 import type { Journal } from '../journal/index.js';
 import { SideTable } from '../journal/side-table.js';
 import type { Logger } from '../log/logger.js';
-import { trashRoot, runStamp } from '../local/trash.js';
-import { formatAction, plan, type Action, type PlanSkip } from '../plan/index.js';
 import type { Remote, RemoteEntry } from '../remote/types.js';
 import { loadIgnore, scanLocal } from '../scan/index.js';
-import { join } from 'node:path';
-import type { PairRun, PassOutcome } from './context.js';
-import { executePlan } from './execute.js';
+import { planAndRun } from './apply.js';
+import type { PassOutcome } from './context.js';
 import { keepFindPrune, readFindPrune } from './find-prune.js';
-import { massDeleteGuard } from './guard.js';
 import { RemoteKeys } from './keys.js';
-import { savePending, type PendingItem } from './pending.js';
 import { preparePair } from './prepare.js';
 import type { Progress } from './progress.js';
-import { recordSkips } from './skips.js';
 import { remoteCodec } from './remote-codec.js';
-import { pruneTemps, sweepTemps } from './temps.js';
+import { keepListing } from './remote-view.js';
+import { sweepTemps } from './temps.js';
+
+/** Meta key: when a full listing last became the remote view (the daemon's jobs can start from it). */
+export const REMOTE_VIEW_META = 'remote_view_ms';
 
 export interface PassFlags {
   dryRun: boolean;
@@ -69,17 +66,6 @@ async function walkRemote(
     if (e.kind === 'folder') keys.set(e.path, e.resourceKey);
   }
   return { entries: entries ?? new Map(), failures };
-}
-
-function pendingItems(actions: readonly Action[]): PendingItem[] {
-  const items: PendingItem[] = [];
-  for (const a of actions) {
-    if (a.kind === 'record' || a.kind === 'forget') continue;
-    const bytes =
-      a.kind === 'upload' ? a.local.size : a.kind === 'download' || a.kind === 'conflict' ? a.remote.size : 0;
-    items.push({ kind: a.kind, path: a.path, bytes });
-  }
-  return items;
 }
 
 export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags): Promise<PassResult> {
@@ -134,108 +120,37 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     return { status: 'failed', reason: `the remote folder ${pair.remotePath} could not be listed` };
   }
 
-  const now = Date.now();
-  const result = plan({
-    base,
-    local: localScan.entries,
-    remote: remoteScan.entries,
-    localFailures: localScan.failures.map((f) => f.path),
-    remoteFailures: remoteScan.failures,
-    rules,
-    options: { resync: flags.resync, caseInsensitiveRemote: true, host: hostname(), nowMs: now },
-  });
-  const skips: PlanSkip[] = [
-    ...localScan.skipped.map((s) => ({ ...s, side: 'local' as const })),
-    ...localScan.failures.map((f) => ({
-      path: f.path,
-      reason: 'unreadable' as const,
-      detail: f.message,
-      side: 'local' as const,
-    })),
-    ...remoteScan.failures.map((p) => ({
-      path: p,
-      reason: 'side-failed' as const,
-      detail: 'listing failed',
-      side: 'remote' as const,
-    })),
-    ...result.summary.skipped,
-  ];
-
-  // A pass that changes nothing leaves the base as it was read: kept as a snapshot in the order the
-  // scan met the paths, the next pass reads it in one go and finds each row where it looks first.
-  if (
-    !flags.dryRun &&
-    result.actions.length === 0 &&
-    base.columns.source === 'rows' &&
-    localScan.entries instanceof SideTable
-  )
-    journal.keepBaseSnapshot(pair.name, base.columns, localScan.entries.baseOrder());
-
-  const guard = massDeleteGuard(result.summary, pair);
-  if (flags.dryRun) {
-    for (const a of result.actions) {
-      const line = formatAction(a);
-      if (line) env.out(line);
-    }
-    if (guard.stop && !flags.force)
-      return {
-        status: 'guard',
-        reason: `mass-delete guard: ${guard.reason}; rerun with --force if this is intended`,
-      };
-    return {
-      status: 'done',
-      outcome: { actions: 0, failed: 0, refused: 0, deferred: 0 },
-      again: false,
-      skippedRefused: 0,
-      planned: result.actions.length,
-    };
+  // The listing becomes the journal's remote view (remote-view.ts), before anything changes the base.
+  if (!flags.dryRun) {
+    keepListing(journal, pair.name, base, remoteScan.entries, remoteScan.failures);
+    if (remoteScan.failures.length === 0) journal.setMeta(pair.name, REMOTE_VIEW_META, String(Date.now()));
   }
-  const skippedRefused = recordSkips(journal, log, pair.name, skips, now);
-  // A conflict is reported until its conflicted copy is gone (the user resolved it).
-  for (const c of journal.problems(pair.name, 'conflict')) {
-    if (!localScan.entries.has(c.path)) journal.clearProblem(pair.name, c.path, 'conflict');
-  }
-  if (guard.stop && !flags.force) {
-    return {
-      status: 'guard',
-      reason: `mass-delete guard: ${guard.reason}; nothing was changed. Rerun with --force if this is intended`,
-    };
-  }
-
-  const young = (a: Action): boolean =>
-    env.quietMs !== undefined && a.kind === 'upload' && a.local.mtimeMs > now - env.quietMs;
-  const ready = result.actions.filter((a) => !young(a));
-  const waiting = result.actions.length - ready.length;
-  const run: PairRun = {
+  return planAndRun(
+    env,
     pair,
-    journal,
-    remote,
-    log,
-    root: pair.local,
-    keys,
-    rules,
-    trashBin: join(trashRoot(env.stateDir, pair.name), runStamp(new Date(now))),
-    progress: env.progress,
-    now: () => Date.now(),
-    again: false,
-    ...(env.signal ? { signal: env.signal } : {}),
-  };
-  pruneTemps(journal, pair.name, pair.local, ready);
-  const pending = pendingItems(ready);
-  if (pending.length > 0)
-    env.progress.plan(
-      pending.length,
-      pending.reduce((n, i) => n + i.bytes, 0),
-    );
-  savePending(journal, pair.name, pending);
-  let outcome: PassOutcome;
-  try {
-    outcome = await executePlan(run, ready);
-  } finally {
-    savePending(journal, pair.name, []);
-  }
-  if (waiting > 0) log.debug({ pair: pair.name, waiting }, 'uploads wait until their files are quiet');
-  return { status: 'done', outcome, again: run.again, skippedRefused, planned: result.actions.length };
+    flags,
+    {
+      base,
+      local: localScan.entries,
+      remote: remoteScan.entries,
+      localFailures: localScan.failures,
+      remoteFailures: remoteScan.failures,
+      localSkipped: localScan.skipped,
+      rules,
+      keys,
+    },
+    (planned) => {
+      // A pass that changes nothing leaves the base as it was read: kept as a snapshot in the order
+      // the scan met the paths, the next pass reads it in one go and finds each row where it looks first.
+      if (
+        !flags.dryRun &&
+        planned.actions.length === 0 &&
+        base.columns.source === 'rows' &&
+        localScan.entries instanceof SideTable
+      )
+        journal.keepBaseSnapshot(pair.name, base.columns, localScan.entries.baseOrder());
+    },
+  );
 }
 
 /** Passes until the pair converges or MAX_PASSES ran; the last result decides the exit code. */

@@ -28,6 +28,8 @@ export function recordSkips(
   pair: string,
   skips: readonly PlanSkip[],
   nowMs: number,
+  /** A job looked at part of the tree: skips elsewhere still apply. @default every path */
+  inScope: (path: string) => boolean = () => true,
 ): number {
   const before = new Map(journal.problems(pair, 'skipped').map((p) => [p.path, p.reason]));
   const seen = new Set<string>();
@@ -41,7 +43,8 @@ export function recordSkips(
       journal.recordProblem({ pair, path: s.path, kind: 'skipped', reason, atMs: nowMs });
       log.warn({ pair, path: s.path, side: s.side, reason: s.reason }, `skipped: ${reason}`);
     }
-    for (const path of before.keys()) if (!seen.has(path)) journal.clearProblem(pair, path, 'skipped');
+    for (const path of before.keys())
+      if (!seen.has(path) && inScope(path)) journal.clearProblem(pair, path, 'skipped');
   });
   return refused;
 }

@@ -11,7 +11,9 @@ import type { Config } from '../config/types.js';
 import { Journal, JOURNAL_FILE, type FileProblem, type PendingAction } from '../journal/index.js';
 import { readCounters, type SavedCounters } from '../metrics/saved-counters.js';
 import { readApiUse } from './api-use.js';
+import { readFolderTimes, type FolderTimes } from './folder-times.js';
 import { readPending } from './pending.js';
+import { readPollStatus } from './poll-status.js';
 
 export interface StatusOptions {
   json: boolean;
@@ -65,6 +67,21 @@ export interface PairStatus {
   conflicts: ProblemItem[];
   skipped: ProblemItem[];
   uploadSessions: UploadSessionItem[];
+  /** The daemon's remote poller (poll-status.ts) and what it learnt of folder times (folder-times.ts). */
+  poller: {
+    lastCycle: {
+      endMs: number;
+      lengthMs: number;
+      listed: number;
+      pruned: number;
+      calls: number;
+      full: boolean;
+    } | null;
+    listCallsLastMinute: number | null;
+    budgetPerMinute: number | null;
+    atMs: number | null;
+    folderTimes: FolderTimes;
+  };
   /**
    * What the last process that synced this pair did since it started (the daemon's Prometheus
    * counters, README "Monitoring"); written every few seconds while it runs. null: none saved yet.
@@ -135,6 +152,13 @@ function emptyPair(name: string, local: string, remote: string, inConfig: boolea
     conflicts: [],
     skipped: [],
     uploadSessions: [],
+    poller: {
+      lastCycle: null,
+      listCallsLastMinute: null,
+      budgetPerMinute: null,
+      atMs: null,
+      folderTimes: 'unknown',
+    },
     counters: null,
   };
 }
@@ -176,6 +200,24 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
   for (const u of journal.uploadSessions(name)) {
     s.uploadSessions.push({ path: u.path, sentBytes: u.offset, sizeBytes: u.size, startedMs: u.createdMs });
   }
+  const poll = readPollStatus(journal, name);
+  const c = poll?.lastCycle ?? null;
+  s.poller = {
+    lastCycle: c
+      ? {
+          endMs: c.endMs,
+          lengthMs: c.endMs - c.startMs,
+          listed: c.listed,
+          pruned: c.pruned,
+          calls: c.calls,
+          full: c.full,
+        }
+      : null,
+    listCallsLastMinute: poll?.listCallsLastMinute ?? null,
+    budgetPerMinute: poll?.budgetPerMinute ?? null,
+    atMs: poll?.atMs ?? null,
+    folderTimes: readFolderTimes(journal, name).verdict,
+  };
   s.counters = readCounters(journal, name);
 }
 
@@ -328,7 +370,31 @@ function pairText(s: PairStatus, nowMs: number): string[] {
   list('errors', errors);
   list('conflicts', s.conflicts);
   list('skipped', s.skipped);
+  out.push(...pollerText(s.poller, nowMs));
   if (s.counters) out.push(`  ${countersLine(s.counters, nowMs)}`);
+  return out;
+}
+
+function pollerText(p: PairStatus['poller'], nowMs: number): string[] {
+  if (p.atMs === null) return [];
+  const out: string[] = [];
+  const c = p.lastCycle;
+  out.push(
+    c
+      ? `  remote poll: last complete cycle ${when(c.endMs, nowMs)}, took ${Math.round(c.lengthMs / 1000)} s: ` +
+          `${plural(c.listed, 'folder')} listed${c.pruned ? `, ${c.pruned} skipped (folder times unchanged)` : ''}, ${plural(c.calls, 'list call')}`
+      : '  remote poll: no complete cycle yet',
+  );
+  out.push(
+    `  poller spent ${p.listCallsLastMinute ?? 0} list calls in the last minute (its share: ${Math.round(p.budgetPerMinute ?? 0)}/min; as of ${relative(p.atMs, nowMs)})`,
+  );
+  const words: Record<FolderTimes, string> = {
+    unknown: 'not known yet (every folder is listed)',
+    none: 'do not move with their contents (every folder is listed)',
+    parent: 'move with their own children only (every folder is listed)',
+    ancestors: 'move with anything inside them',
+  };
+  out.push(`  the Drive's folder times: ${words[p.folderTimes]}`);
   return out;
 }
 

@@ -28,8 +28,10 @@ import type {
   PairIdentity,
   PairRecord,
   PendingAction,
+  RemoteDelta,
   StoredUploadSession,
 } from './types.js';
+import type { RemoteEntry } from '../remote/types.js';
 
 export const JOURNAL_FILE = 'journal.db';
 
@@ -67,6 +69,22 @@ const baseFromRow = (r: Row): BaseRow => ({
   remoteUpdateMs: r.remote_update_ms as number,
   remoteSize: r.remote_size_bytes as number,
   remoteParentKey: r.remote_parent_key as string | null,
+});
+
+const deltaFromRow = (r: Row): RemoteDelta => ({
+  path: r.path as string,
+  entry:
+    r.remote_key === null
+      ? null
+      : {
+          resourceKey: r.remote_key as string,
+          parentKey: r.remote_parent_key as string | null,
+          name: r.name as string,
+          path: r.path as string,
+          kind: r.kind as RemoteEntry['kind'],
+          size: r.size_bytes as number,
+          updateDate: r.update_ms as number,
+        },
 });
 
 const pairFromRow = (r: Row): PairRecord => ({
@@ -188,7 +206,15 @@ export class Journal {
   /** `--resync`: drops every row of the pair (base, actions, sessions, problems, events, meta). */
   resetPair(name: string): void {
     this.transaction(() => {
-      for (const t of ['base', 'actions', 'upload_sessions', 'file_errors', 'events', 'meta']) {
+      for (const t of [
+        'base',
+        'remote_delta',
+        'actions',
+        'upload_sessions',
+        'file_errors',
+        'events',
+        'meta',
+      ]) {
         this.#db.prepare(`DELETE FROM ${t} WHERE pair = ?`).run(name);
       }
     });
@@ -344,6 +370,112 @@ export class Journal {
     this.#stmt(
       `UPDATE base SET path = ? || substr(path, ?) WHERE pair = ? AND (path = ? OR substr(path, 1, ?) = ?)`,
     ).run(to, from.length + 1, pair, from, from.length + 1, `${from}/`);
+  }
+
+  /** The row at `path` and every row under `path/` ('' = every row), by path. */
+  baseUnder(pair: string, path: string): BaseRow[] {
+    if (path === '')
+      return (this.#stmt('SELECT * FROM base WHERE pair = ?').all(pair) as Row[]).map(baseFromRow);
+    return (
+      this.#stmt(`SELECT * FROM base WHERE pair = ? AND (path = ? OR (path >= ? AND path < ?))`).all(
+        pair,
+        path,
+        `${path}/`,
+        `${path}0`,
+      ) as Row[]
+    ).map(baseFromRow);
+  }
+
+  /** The rows whose parent path is `folder` ('' = the root). */
+  baseChildren(pair: string, folder: string): BaseRow[] {
+    if (folder === '')
+      return (
+        this.#stmt(`SELECT * FROM base WHERE pair = ? AND instr(path, '/') = 0`).all(pair) as Row[]
+      ).map(baseFromRow);
+    return (
+      this.#stmt(
+        `SELECT * FROM base WHERE pair = ? AND path >= ? AND path < ? AND instr(substr(path, ?), '/') = 0`,
+      ).all(pair, `${folder}/`, `${folder}0`, folder.length + 2) as Row[]
+    ).map(baseFromRow);
+  }
+
+  /** Paths of the pair's folder rows. */
+  baseFolderPaths(pair: string): string[] {
+    return (
+      this.#stmt(`SELECT path FROM base WHERE pair = ? AND kind = 'folder'`).raw(true).all(pair) as [string][]
+    ).map((r) => r[0]);
+  }
+
+  /** The row of the item with this fileId, if the base has it. */
+  baseByRemoteKey(pair: string, key: string): BaseRow | null {
+    const r = this.#stmt('SELECT * FROM base WHERE pair = ? AND remote_key = ? LIMIT 1').get(pair, key) as
+      Row | undefined;
+    return r ? baseFromRow(r) : null;
+  }
+
+  // ---- the remote view (schema/004_remote_view.sql) ----
+
+  /** What the Drive holds at `path` where it differs from the base (entry null: absent there). */
+  putRemoteDelta(pair: string, path: string, entry: RemoteEntry | null): void {
+    this.#stmt(
+      `INSERT OR REPLACE INTO remote_delta (pair, path, remote_key, remote_parent_key, name, kind, size_bytes, update_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      pair,
+      path,
+      entry?.resourceKey ?? null,
+      entry?.parentKey ?? null,
+      entry?.name ?? null,
+      entry?.kind ?? null,
+      entry?.size ?? null,
+      entry === null ? null : Math.trunc(entry.updateDate),
+    );
+  }
+
+  /** The Drive holds at `path` what the base says. */
+  dropRemoteDelta(pair: string, path: string): void {
+    this.#stmt('DELETE FROM remote_delta WHERE pair = ? AND path = ?').run(pair, path);
+  }
+
+  /** Drops the rows at and under `path` ('' = all of the pair's). */
+  dropRemoteDeltasUnder(pair: string, path: string): void {
+    if (path === '') this.#stmt('DELETE FROM remote_delta WHERE pair = ?').run(pair);
+    else
+      this.#stmt(`DELETE FROM remote_delta WHERE pair = ? AND (path = ? OR (path >= ? AND path < ?))`).run(
+        pair,
+        path,
+        `${path}/`,
+        `${path}0`,
+      );
+  }
+
+  /** The rows at and under `path` ('' = all), or only the children of `path` with `childrenOnly`. */
+  remoteDeltas(pair: string, path: string, childrenOnly = false): RemoteDelta[] {
+    let rows: Row[];
+    if (path === '')
+      rows = (
+        childrenOnly
+          ? this.#stmt(`SELECT * FROM remote_delta WHERE pair = ? AND instr(path, '/') = 0`)
+          : this.#stmt('SELECT * FROM remote_delta WHERE pair = ?')
+      ).all(pair) as Row[];
+    else if (childrenOnly)
+      rows = this.#stmt(
+        `SELECT * FROM remote_delta WHERE pair = ? AND path >= ? AND path < ? AND instr(substr(path, ?), '/') = 0`,
+      ).all(pair, `${path}/`, `${path}0`, path.length + 2) as Row[];
+    else
+      rows = this.#stmt(
+        `SELECT * FROM remote_delta WHERE pair = ? AND (path = ? OR (path >= ? AND path < ?))`,
+      ).all(pair, path, `${path}/`, `${path}0`) as Row[];
+    return rows.map(deltaFromRow);
+  }
+
+  /** The path where the view holds the item `key` as a difference from the base, if any. */
+  remoteDeltaByKey(pair: string, key: string): RemoteDelta | null {
+    const r = this.#stmt('SELECT * FROM remote_delta WHERE pair = ? AND remote_key = ? LIMIT 1').get(
+      pair,
+      key,
+    ) as Row | undefined;
+    return r ? deltaFromRow(r) : null;
   }
 
   // ---- actions (durable pending work) ----

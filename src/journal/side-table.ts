@@ -32,6 +32,11 @@ export class SideTable<T extends { path: string }> implements ReadonlyMap<string
     this.#fromBase = new Uint8Array(base.size);
   }
 
+  /** Paths of the entries kept as objects: those their base row does not describe as they are. */
+  ownPaths(): IterableIterator<string> {
+    return this.#own.keys();
+  }
+
   /** How many entries are kept as objects (the rest are rebuilt from the base). */
   get ownCount(): number {
     return this.#own.size;

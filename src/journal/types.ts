@@ -1,5 +1,11 @@
 /** Rows of the journal as the rest of the program sees them (schema/001_init.sql). */
-import type { EntryKind } from '../remote/types.js';
+import type { EntryKind, RemoteEntry } from '../remote/types.js';
+
+/** One row of the remote view (schema/004_remote_view.sql): `entry` null = the Drive lacks `path`. */
+export interface RemoteDelta {
+  path: string;
+  entry: RemoteEntry | null;
+}
 
 export interface PairRecord {
   name: string;

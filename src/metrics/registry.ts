@@ -111,6 +111,12 @@ export function metricsRegistry(
     ['pair'],
     (s) => perPair(s, (p) => (p.lastSyncMs === null ? null : p.lastSyncMs / 1000)),
   );
+  gauge(
+    'last_remote_cycle_timestamp_seconds',
+    "End of the daemon poller's last complete cycle over the pair's remote folders (Unix time)",
+    ['pair'],
+    (s) => perPair(s, (p) => (p.poller.lastCycle === null ? null : p.poller.lastCycle.endMs / 1000)),
+  );
   counter(
     'transferred_bytes_total',
     'Bytes sent (up) and received (down) since start, per pair',

@@ -34,16 +34,21 @@ const NOT_ASCII = /[^\u0000-\u007f]/;
 /** An ASCII name is its own NFC form: only other names go through normalize(). */
 const nfcName = (name: string): string => (NOT_ASCII.test(name) ? nfc(name) : name);
 
-/** Yields every non-ignored file and folder under `root` (not the root itself), parents first. */
+/**
+ * Yields every non-ignored file and folder under `root` (not the root itself), parents first.
+ * `from`: walk only under this folder of the root (its NFC path and its name on disk); paths stay
+ * relative to `root`.
+ */
 export function* walkLocal(
   root: string,
   rules: IgnoreRules,
   sinks: WalkSinks,
   fs: WalkFs = nodeFs,
+  from: { rel: string; disk: string } = { rel: '', disk: '' },
 ): Generator<LocalEntry> {
   // join(root, disk) for any disk path of plain names, without normalising each one again
   const prefix = join(root, 'x').slice(0, -1);
-  const stack: Pending[] = [{ rel: '', disk: '' }];
+  const stack: Pending[] = [{ rel: from.rel, disk: from.disk }];
   // names kept so far in the folder being read; a Set only once a name changed under NFC
   const kept: string[] = [];
   while (stack.length > 0) {

@@ -5,115 +5,14 @@
  * is the contract's own "exit 0 within 10 s of SIGTERM".
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { BIN } from '../helpers/cli.js';
-import { setupPair, sha, type Pair } from '../e2e/harness.js';
+import { test } from 'node:test';
+import { setupPair, sha } from '../e2e/harness.js';
+import { logLines, readLocal, running, startDaemon, waitUntil, withTimeout, WAIT_MS } from './helpers.js';
 
 const SYNC = 'remote_poll_seconds = 1\nlocal_quiet_ms = 200';
-const WAIT_MS = 20_000;
-
-interface Daemon {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Sends SIGTERM; resolves with the exit and the time it took. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
-}
-
-function startDaemon(t: TestContext, configFile: string, level = 'info'): Daemon {
-  const child = spawn(process.execPath, [BIN, '--config', configFile], {
-    env: { ...process.env, LWSYNC_LOG_LEVEL: level },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  let done = false;
-  void exited.then(() => (done = true));
-  t.after(() => {
-    if (!done) child.kill('SIGKILL');
-  });
-  return {
-    child,
-    output: () => out,
-    exited,
-    async stop() {
-      const start = Date.now();
-      child.kill('SIGTERM');
-      const r = await withTimeout(
-        exited,
-        10_000,
-        () => `the daemon did not exit within 10 s of SIGTERM\n${out}`,
-      );
-      return { ...r, ms: Date.now() - start };
-    },
-  };
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what())), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `check` until it returns true; fails after `ms` with `what` and the daemon's output. */
-async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  d?: Daemon,
-  ms = WAIT_MS,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `timed out after ${ms} ms waiting for: ${what}${d ? `\n--- daemon output\n${d.output()}` : ''}`,
-  );
-}
-
-/** Log lines (JSON, one per line) whose msg is `msg`. */
-function logLines(text: string, msg: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const o = JSON.parse(line) as Record<string, unknown>;
-      if (o.msg === msg) out.push(o);
-    } catch {
-      // not a log line
-    }
-  }
-  return out;
-}
-
-async function running(t: TestContext, p: Pair, level?: string): Promise<Daemon> {
-  const d = startDaemon(t, p.configFile, level);
-  await waitUntil(() => logLines(d.output(), 'watching').length > 0, 'the "watching" log line', d);
-  return d;
-}
-
-const readLocal = (p: Pair, path: string): string | null => {
-  try {
-    return readFileSync(join(p.local, path), 'utf8');
-  } catch {
-    return null;
-  }
-};
 
 test('a new local file appears on the Drive', async (t) => {
   const p = await setupPair(t, { sync: SYNC, firstSync: true });
@@ -182,8 +81,8 @@ test('SIGTERM during a slow pass still exits 0 within 10 s', async (t) => {
   p.write('slow.txt', 'uploaded slowly');
   const before = d.output().length;
   await waitUntil(
-    () => logLines(d.output().slice(before), 'pass starting').length > 0,
-    'a pass to start against the slow Drive',
+    () => logLines(d.output().slice(before), 'work starting').some((l) => l.work === 'local'),
+    'a local job to start against the slow Drive',
     d,
   );
   const r = await d.stop();
@@ -220,11 +119,11 @@ test("the daemon's own downloads are not uploaded back", async (t) => {
     d,
   );
   await p.clearRequests();
-  // quiet: wait for two more passes to finish after the download (remote polls every second)
+  // quiet: wait for two more pieces of work to finish after the download (a folder polled every second)
   const mark = d.output().length;
   await waitUntil(
-    () => logLines(d.output().slice(mark), 'pass finished').length >= 2,
-    'two passes after the download',
+    () => logLines(d.output().slice(mark), 'work finished').length >= 2,
+    'two more pieces of work after the download',
     d,
   );
   const writes = (await p.requests()).filter((q) => q.operation === 'upload' || q.operation === 'upload-url');

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setupPair } from '../e2e/harness.js';
-import { runningDaemon } from '../helpers/daemon.js';
+import { running } from './helpers.js';
 
 test('a second daemon on a held state directory exits 75 once, naming the holder pid', async (t) => {
   const p = await setupPair(t, { sync: 'remote_poll_seconds = 1\nlocal_quiet_ms = 200', firstSync: true });
-  const first = await runningDaemon(t, p.configFile);
+  const first = await running(t, p);
   const second = await p.cli(['--config', p.configFile]);
   assert.equal(second.code, 75, `${second.stdout}\n${second.stderr}`);
   const said = `${second.stdout}${second.stderr}`;

@@ -10,11 +10,23 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { setupPair, sha } from '../e2e/harness.js';
-import { freePort, runningDaemon, waitUntil } from '../helpers/daemon.js';
+import { running, waitUntil } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
 type Scrape = Map<string, PromFamily>;
+
+/** A TCP port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 async function scrape(port: number): Promise<Scrape> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -82,7 +94,7 @@ test('the metrics endpoint on 127.0.0.1 only shows a running sync; status shows 
     sync: `remote_poll_seconds = 1\nlocal_quiet_ms = 200\nbwlimit_up = "1M"\nmetrics_port = ${port}`,
     firstSync: true,
   });
-  const d = await runningDaemon(t, p.configFile);
+  const d = await running(t, p);
 
   assert.deepEqual(listeners(port), ['127.0.0.1'], 'one listening socket, on 127.0.0.1');
   assert.ok(await refused('127.0.0.2', port), 'another loopback address is refused');
@@ -120,6 +132,7 @@ test('the metrics endpoint on 127.0.0.1 only shows a running sync; status shows 
     ['lineworks_sync_failing_items', 'GAUGE'],
     ['lineworks_sync_queue_depth', 'GAUGE'],
     ['lineworks_sync_last_sync_timestamp_seconds', 'GAUGE'],
+    ['lineworks_sync_last_remote_cycle_timestamp_seconds', 'GAUGE'],
     ['lineworks_sync_transferred_bytes_total', 'COUNTER'],
     ['lineworks_sync_transfers_total', 'COUNTER'],
     ['lineworks_sync_retries_total', 'COUNTER'],
@@ -157,9 +170,12 @@ test('the metrics endpoint on 127.0.0.1 only shows a running sync; status shows 
   await waitUntil(
     async () => {
       after = await scrape(port);
-      return value(after, 'lineworks_sync_transfers_total', { pair: 'docs', direction: 'up' }) === 3;
+      return (
+        value(after, 'lineworks_sync_transfers_total', { pair: 'docs', direction: 'up' }) === 3 &&
+        (value(after, 'lineworks_sync_last_remote_cycle_timestamp_seconds', { pair: 'docs' }) ?? 0) > 0
+      );
     },
-    'three uploads counted',
+    'three uploads counted and a complete remote poll cycle',
     d,
   );
   const done = after as unknown as Scrape;

@@ -1,21 +1,19 @@
-/**
- * The daemon as a child process of the real CLI (`lineworks-sync --config FILE`), for tests that
- * watch it run: its output, a stop with SIGTERM, and polling waits that fail with what they waited
- * for (no timing thresholds).
- */
+/** The daemon through the real CLI, as a child process: start, wait for log lines, stop. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { BIN } from './cli.js';
+import { BIN } from '../helpers/cli.js';
+import type { Pair } from '../e2e/harness.js';
 
-export const WAIT_MS = 30_000;
+export const WAIT_MS = 20_000;
 
 export interface Daemon {
   child: ChildProcess;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM, then the exit (fails if it takes more than the contract's 10 s). */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends SIGTERM; resolves with the exit and the time it took. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
 export function startDaemon(t: TestContext, configFile: string, level = 'info'): Daemon {
@@ -39,8 +37,14 @@ export function startDaemon(t: TestContext, configFile: string, level = 'info'):
     output: () => out,
     exited,
     async stop() {
+      const start = Date.now();
       child.kill('SIGTERM');
-      return withTimeout(exited, 10_000, () => `the daemon did not exit within 10 s of SIGTERM\n${out}`);
+      const r = await withTimeout(
+        exited,
+        10_000,
+        () => `the daemon did not exit within 10 s of SIGTERM\n${out}`,
+      );
+      return { ...r, ms: Date.now() - start };
     },
   };
 }
@@ -74,7 +78,7 @@ export async function waitUntil(
   );
 }
 
-/** JSON log lines whose msg is `msg`. */
+/** Log lines (JSON, one per line) whose msg is `msg`. */
 export function logLines(text: string, msg: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
@@ -89,22 +93,16 @@ export function logLines(text: string, msg: string): Record<string, unknown>[] {
   return out;
 }
 
-/** A daemon that has reported "watching". */
-export async function runningDaemon(t: TestContext, configFile: string, level?: string): Promise<Daemon> {
-  const d = startDaemon(t, configFile, level);
+export async function running(t: TestContext, p: Pair, level?: string): Promise<Daemon> {
+  const d = startDaemon(t, p.configFile, level);
   await waitUntil(() => logLines(d.output(), 'watching').length > 0, 'the "watching" log line', d);
   return d;
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const readLocal = (p: Pair, path: string): string | null => {
+  try {
+    return readFileSync(join(p.local, path), 'utf8');
+  } catch {
+    return null;
+  }
+};
