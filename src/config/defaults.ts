@@ -15,6 +15,9 @@ export const DEFAULT_PROCESS: Readonly<ProcessOptions> = Object.freeze({
   metricsPort: 0,
 });
 
+/** One-way keys of a [[pairs]] entry (contracts.md §2); not [sync] keys. */
+export const DEFAULT_DIRECTION = 'both' as const;
+
 export const DEFAULT_API: Readonly<ApiConfig> = Object.freeze({
   baseUrl: 'https://www.worksapis.com/v1.0',
   authUrl: 'https://auth.worksmobile.com/oauth2/v2.0',

@@ -8,9 +8,10 @@ import { parse, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import {
   DEFAULT_API,
+  DEFAULT_DIRECTION,
   DEFAULT_PROCESS,
-  DEFAULT_SCOPE,
   DEFAULT_REMOTE_LIST_SHARE,
+  DEFAULT_SCOPE,
   DEFAULT_SYNC,
   SECRET_ENV,
 } from './defaults.js';
@@ -18,7 +19,7 @@ import { parseDrive } from './drive.js';
 import { ConfigError, keyPath, type ConfigProblem } from './errors.js';
 import { defaultStateDir, normaliseRemotePath, overlaps } from './paths.js';
 import { parseByteRate } from './process-wide.js';
-import { fileSchema, type ConfigFile, type PairFile } from './schema.js';
+import { fileSchema, pairOnlyShape, type ConfigFile, type PairFile } from './schema.js';
 import type { Config, PairConfig, SyncOptions } from './types.js';
 
 export interface LoadOptions {
@@ -63,12 +64,41 @@ function issuesToProblems(issues: readonly z.core.$ZodIssue[], raw: unknown): Co
   const out: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: keyPath([...issue.path, key]), message: 'unknown key' });
+      for (const key of issue.keys)
+        out.push({ path: keyPath([...issue.path, key]), message: unknownKey(issue.path, key) });
     } else if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
       out.push({ path: keyPath(issue.path), message: 'required key is missing' });
     } else {
       out.push({ path: keyPath(issue.path), message: issue.message });
     }
+  }
+  return out;
+}
+
+/** "unknown key", or where the key belongs when it is a [[pairs]]-only key written in [sync]. */
+function unknownKey(table: readonly PropertyKey[], key: string): string {
+  if (table.length === 1 && table[0] === 'sync' && key in pairOnlyShape)
+    return 'unknown key in [sync]: set it in each [[pairs]] entry it applies to';
+  return 'unknown key';
+}
+
+/**
+ * A cleanup key set to true on a pair of another direction would do nothing: refused, so that no
+ * one believes a two-way pair cleans up (issue 14).
+ */
+function cleanupChecks(p: Record<string, unknown>, i: number): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const direction = typeof p.direction === 'string' ? p.direction : DEFAULT_DIRECTION;
+  const wants: [string, string][] = [
+    ['cleanup_local', 'download'],
+    ['cleanup_remote', 'upload'],
+  ];
+  for (const [key, needed] of wants) {
+    if (p[key] === true && direction !== needed)
+      out.push({
+        path: `pairs[${i}].${key}`,
+        message: `applies only to direction = "${needed}" (this pair's direction is "${direction}")`,
+      });
   }
   return out;
 }
@@ -88,6 +118,7 @@ function crossChecks(raw: unknown, env: NodeJS.ProcessEnv): ConfigProblem[] {
   const roots: { index: number; local: string }[] = [];
   pairs.forEach((p: unknown, i) => {
     if (!isRecord(p)) return;
+    out.push(...cleanupChecks(p, i));
     if (typeof p.name === 'string' && p.name !== '') {
       const first = names.get(p.name);
       if (first === undefined) names.set(p.name, i);
@@ -158,6 +189,9 @@ function resolvePair(p: PairFile, base: SyncOptions): PairConfig {
     driveSpec: p.drive,
     drive: parseDrive(p.drive)!,
     remotePath: normaliseRemotePath(p.remote_path)!,
+    direction: p.direction ?? DEFAULT_DIRECTION,
+    cleanupLocal: p.cleanup_local ?? false,
+    cleanupRemote: p.cleanup_remote ?? false,
   };
 }
 

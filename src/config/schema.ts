@@ -63,6 +63,30 @@ export const syncShape = {
   ignore: z.array(z.string()).optional(),
 };
 
+/** One of a few words, with a message that lists them and shows what was given. */
+function oneOf<T extends string>(words: readonly T[]): z.ZodType<T> {
+  const list = words.map((w) => JSON.stringify(w));
+  const expected = `${list.slice(0, -1).join(', ')} or ${list.at(-1)}`;
+  return z.unknown().superRefine((v, ctx) => {
+    if (typeof v !== 'string' || !(words as readonly string[]).includes(v))
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${show(v)}` });
+  }) as unknown as z.ZodType<T>;
+}
+
+const flag = z.unknown().superRefine((v, ctx) => {
+  if (typeof v !== 'boolean')
+    ctx.addIssue({ code: 'custom', message: `expected true or false, got ${show(v)}` });
+}) as unknown as z.ZodType<boolean>;
+
+export const DIRECTIONS = ['both', 'download', 'upload'] as const;
+
+/** Keys of a [[pairs]] entry only (issue 14): what a pair is for is said next to the pair. */
+export const pairOnlyShape = {
+  direction: oneOf(DIRECTIONS).optional(),
+  cleanup_local: flag.optional(),
+  cleanup_remote: flag.optional(),
+};
+
 const nonEmpty = z.string().min(1, 'must not be empty');
 
 export const pairSchema = z.strictObject({
@@ -82,6 +106,7 @@ export const pairSchema = z.strictObject({
       });
   }),
   ...syncShape,
+  ...pairOnlyShape,
   ...refusedInPair,
 });
 

@@ -26,6 +26,16 @@ export interface PairConfig extends SyncOptions {
   drive: DriveRef;
   /** Folder inside the drive, normalised: leading "/", no trailing "/" except for the root "/". */
   remotePath: string;
+  /**
+   * Which way the pair syncs (contracts.md §2, issue 14): "download" mirrors the Drive here,
+   * "upload" mirrors this folder on the Drive. Per pair only, never a [sync] default.
+   * @default "both"
+   */
+  direction: 'both' | 'download' | 'upload';
+  /** download pairs: local items the Drive does not have go to the pair's trash. @default false */
+  cleanupLocal: boolean;
+  /** upload pairs: Drive items the local folder does not have go to the Drive's trash. @default false */
+  cleanupRemote: boolean;
 }
 
 export interface AuthConfig {

@@ -17,6 +17,7 @@ import { massDeleteGuard } from './guard.js';
 import type { RemoteKeys } from './keys.js';
 import type { PassEnv, PassFlags, PassResult } from './pass.js';
 import { savePending, type PendingItem } from './pending.js';
+import { oneWayOf } from './one-sided.js';
 import { recordSkips } from './skips.js';
 import { pruneTemps } from './temps.js';
 
@@ -42,7 +43,11 @@ function pendingItems(actions: readonly Action[]): PendingItem[] {
   for (const a of actions) {
     if (a.kind === 'record' || a.kind === 'forget') continue;
     const bytes =
-      a.kind === 'upload' ? a.local.size : a.kind === 'download' || a.kind === 'conflict' ? a.remote.size : 0;
+      a.kind === 'upload' || a.kind === 'replace-remote'
+        ? a.local.size
+        : a.kind === 'download' || a.kind === 'conflict' || a.kind === 'replace-local'
+          ? a.remote.size
+          : 0;
     items.push({ kind: a.kind, path: a.path, bytes });
   }
   return items;
@@ -65,7 +70,13 @@ export async function planAndRun(
     localFailures: sides.localFailures.map((f) => f.path),
     remoteFailures: sides.remoteFailures,
     rules: sides.rules,
-    options: { resync: flags.resync, caseInsensitiveRemote: true, host: hostname(), nowMs: now },
+    options: {
+      resync: flags.resync,
+      caseInsensitiveRemote: true,
+      host: hostname(),
+      nowMs: now,
+      ...oneWayOf(pair),
+    },
   });
   if (sides.tracked !== undefined) result.summary.tracked = sides.tracked;
   const skips: PlanSkip[] = [
@@ -119,7 +130,9 @@ export async function planAndRun(
   }
 
   const young = (a: Action): boolean =>
-    env.quietMs !== undefined && a.kind === 'upload' && a.local.mtimeMs > now - env.quietMs;
+    env.quietMs !== undefined &&
+    (a.kind === 'upload' || a.kind === 'replace-remote') &&
+    a.local.mtimeMs > now - env.quietMs;
   const ready = result.actions.filter((a) => !young(a));
   const waiting = result.actions.length - ready.length;
   const run: PairRun = {

@@ -99,6 +99,7 @@ interface PairState {
   unreachableMs: number;
   schedule: PollSchedule;
   statusAt: number;
+  lastSyncWritten: number;
 }
 
 const sleep = (ms: number): Promise<'timeout'> =>
@@ -120,6 +121,10 @@ class Daemon {
   #flushTimer: NodeJS.Timeout | null = null;
   #announced = false;
   #closed = false;
+  /** Requests not yet added to the journal's API use; the last 429 written; when both were. */
+  #unrecordedRequests = 0;
+  #last429Written: number | undefined;
+  #statusAt = 0;
 
   constructor(config: Config, log: Logger, journal: Journal, session: DriveSession, signal: AbortSignal) {
     this.#config = config;
@@ -159,6 +164,7 @@ class Daemon {
         unreachableMs: 0,
         schedule: new PollSchedule({ pollMs: pair.remotePollSeconds * 1000 }, now),
         statusAt: 0,
+        lastSyncWritten: 0,
       };
     });
   }
@@ -359,12 +365,10 @@ class Daemon {
     return null;
   }
 
-  /** API use and the last 429, whatever the work's end. */
+  /** API use and the last 429, whatever the work's end: kept here, written by #writeStatus. */
   #afterWork(requestsBefore: number): void {
     if (this.#closed) return;
-    const stats = this.#session.stats();
-    if (stats.last429At !== undefined) this.#journal.setLast429(stats.last429At);
-    recordApiUse(this.#journal, Date.now(), requestCount(this.#session) - requestsBefore);
+    this.#unrecordedRequests += requestCount(this.#session) - requestsBefore;
   }
 
   /** The end of a full pass or a job: the daemon's exit code, or null to go on. */
@@ -391,7 +395,11 @@ class Daemon {
       return null;
     }
     const o = result.outcome;
-    if (o.failed === 0) this.#journal.setLastSync(pair.name, Date.now());
+    // an idle poll is a sync too, but its time is written at most every STATUS_EVERY_MS
+    if (o.failed === 0 && (result.planned > 0 || Date.now() - ps.lastSyncWritten >= STATUS_EVERY_MS)) {
+      ps.lastSyncWritten = Date.now();
+      this.#journal.setLastSync(pair.name, ps.lastSyncWritten);
+    }
     const busy = result.planned > 0 || o.failed + o.refused + o.deferred > 0;
     log[busy ? 'info' : 'debug'](
       { pair: pair.name, work: what, paths: paths.length, ...o, ms: Date.now() - startMs },
@@ -417,7 +425,11 @@ class Daemon {
     if (result.status === 'done' && this.#journal.getMeta(ps.pair.name, REMOTE_VIEW_META) === null)
       ps.fullAt = Date.now() + ps.pair.remotePollSeconds * 1000;
     // the pass listed every folder: that was a whole unpruned cycle
-    if (result.status === 'done') ps.schedule.walked(Date.now());
+    if (result.status === 'done') {
+      ps.schedule.walked(Date.now());
+      // the pass scanned the whole tree: the next safety-net rescan is due a period from now
+      ps.rescanAt = Date.now() + (ps.pollOnly ? ps.pair.remotePollSeconds * 1000 : LOCAL_RESCAN_MS);
+    }
     return this.#settled(ps, 'full pass', result, [], start);
   }
 
@@ -533,6 +545,16 @@ class Daemon {
 
   /** The poller's figures for `status`, at most every STATUS_EVERY_MS. */
   #writeStatus(now: number, force = false): void {
+    if (force || now - this.#statusAt >= STATUS_EVERY_MS) {
+      this.#statusAt = now;
+      const stats = this.#session.stats();
+      if (stats.last429At !== undefined && stats.last429At !== this.#last429Written) {
+        this.#last429Written = stats.last429At;
+        this.#journal.setLast429(stats.last429At);
+      }
+      if (this.#unrecordedRequests > 0) recordApiUse(this.#journal, now, this.#unrecordedRequests);
+      this.#unrecordedRequests = 0;
+    }
     for (const ps of this.#pairs) {
       if (!force && now - ps.statusAt < STATUS_EVERY_MS) continue;
       ps.statusAt = now;
@@ -557,11 +579,31 @@ class Daemon {
           ps.watcherReady = true;
           this.#announce();
         },
+        onRulesChanged: () => this.#rulesChanged(ps),
       });
     } catch (err) {
       this.#onWatchError(ps, err as NodeJS.ErrnoException);
     }
     this.#log.debug({ pair: name, root: ps.pair.local }, 'watcher started');
+  }
+
+  /**
+   * The ignore rules changed: the watcher starts again under them (so a folder no longer ignored
+   * is watched at once) and a rescan brings what they now let in.
+   */
+  #rulesChanged(ps: PairState): void {
+    if (this.#closed || ps.pollOnly) return;
+    this.#log.info(
+      { pair: ps.pair.name },
+      'the ignore rules changed: watching and rescanning under the new rules',
+    );
+    const old = ps.watcher;
+    ps.watcher = null;
+    ps.watcherReady = false;
+    void old?.close().catch(() => undefined);
+    this.#startWatcher(ps);
+    ps.rescanAt = Date.now() + ps.pair.localQuietMs;
+    this.#wake?.();
   }
 
   #onEvent(ps: PairState, path: string, kind: string): void {

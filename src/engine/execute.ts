@@ -11,6 +11,7 @@ import { deleteLocal, deleteRemote } from './actions/delete.js';
 import { download } from './actions/download.js';
 import { mkdirLocal, mkdirRemote } from './actions/folders.js';
 import { moveLocal, moveRemote } from './actions/move.js';
+import { replaceLocal, replaceRemote } from './actions/replace.js';
 import { upload, type StepResult } from './actions/upload.js';
 import type { PairRun, PassOutcome } from './context.js';
 import { clearItem, isFatal, recordItemFailure, refusedBefore } from './failures.js';
@@ -19,7 +20,14 @@ import { toBaseRow } from '../journal/index.js';
 
 const PARALLEL_TRANSFERS = 4;
 
-const TRANSFERS: ReadonlySet<Action['kind']> = new Set(['upload', 'download', 'conflict', 'record']);
+const TRANSFERS: ReadonlySet<Action['kind']> = new Set([
+  'upload',
+  'download',
+  'conflict',
+  'record',
+  'replace-local',
+  'replace-remote',
+]);
 
 async function perform(run: PairRun, a: Action): Promise<StepResult> {
   switch (a.kind) {
@@ -41,6 +49,10 @@ async function perform(run: PairRun, a: Action): Promise<StepResult> {
       return moveLocal(run, a);
     case 'conflict':
       return conflict(run, a);
+    case 'replace-local':
+      return replaceLocal(run, a);
+    case 'replace-remote':
+      return replaceRemote(run, a);
     case 'record':
       run.journal.putBase(run.pair.name, toBaseRow(a.path, a.local, a.remote));
       return 'done';

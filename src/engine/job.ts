@@ -7,6 +7,8 @@
  * subtrees and their ancestors. Anything the job cannot place (an item moved to a folder the view
  * does not know, the local root gone) asks for a full pass instead.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkRoot } from '../local/marker.js';
 import type { PairConfig } from '../config/types.js';
 import type { BaseRow, Journal } from '../journal/index.js';
@@ -126,7 +128,7 @@ class Freshener {
       return;
     }
     const b = this.journal.getBaseRow(this.pair, path);
-    if (b) await this.get(path, b.remoteKey);
+    if (b) await this.get(path, b.remoteKey, true);
   }
 
   /** The view under `from` now lies under `to` (the Drive moved the item and kept its subtree). */
@@ -145,9 +147,14 @@ class Freshener {
     this.fresh.add(from);
   }
 
-  /** Asks the Drive for the item `key` the view holds at `path`, and records where it is now. */
-  async get(path: string, key: string): Promise<void> {
-    if (this.fresh.has(path) && viewAt(this.journal, this.pair, path)?.resourceKey === key) return;
+  /**
+   * Asks the Drive for the item `key` the view holds at `path`, and records where it is now.
+   * `unlisted`: its folder's listing just went without it, which stands against a `get` that
+   * still finds it there (an item in the trash, were the Drive to answer for one).
+   */
+  async get(path: string, key: string, unlisted = false): Promise<void> {
+    if (!unlisted && this.fresh.has(path) && viewAt(this.journal, this.pair, path)?.resourceKey === key)
+      return;
     let e: RemoteEntry | null;
     try {
       e = await this.remote.get(key);
@@ -166,7 +173,7 @@ class Freshener {
     const parent = parentOf(path);
     const expectedParent = this.folderKey(parent);
     if (e.parentKey === expectedParent && nfc(e.name) === baseName(path)) {
-      recordAt(journal, pair, path, { ...e, path });
+      recordAt(journal, pair, path, unlisted ? undefined : { ...e, path });
       return;
     }
     // moved or renamed on the Drive: where to, in the pair's tree?
@@ -180,6 +187,11 @@ class Freshener {
     this.#moveView(path, to);
     recordAt(journal, pair, to, { ...e, path: to });
   }
+}
+
+/** True when something is at `path` on disk (under its NFC name or the name the event gave). */
+function onDisk(root: string, path: string, rawName: string | undefined): boolean {
+  return existsSync(join(root, path)) || (rawName !== undefined && existsSync(join(root, rawName)));
 }
 
 /** Runs one job over `seeds`; the caller holds the pair's turn (no other pass or job runs). */
@@ -198,10 +210,13 @@ export async function runJob(
   });
   if (checkRoot(pair.local) !== 'ok') return full('the local root or its marker is missing');
   const asked = new Set<string>();
+  /** The names the seeds had on disk, where not NFC. */
+  const raw = new Map<string, string>();
   for (const p of seeds.paths) {
     const n = nfc(p);
     if (n === '') return full('the local root itself changed');
     asked.add(n);
+    if (n !== p) raw.set(n, p);
   }
   const f = new Freshener(journal, name, env.remote, rootKey);
   if (seeds.listed) await f.list(seeds.listed.folder, seeds.listed.entries);
@@ -214,7 +229,7 @@ export async function runJob(
     const b = journal.getBaseRow(name, p);
     const key = known?.resourceKey ?? b?.remoteKey;
     if (key !== undefined) await f.get(p, key);
-    else {
+    else if (onDisk(pair.local, p, raw.get(p))) {
       await f.list(parentOf(p));
       // a name the Drive holds in another letter case is one name there: plan both together
       const k = caseKey(baseName(p));

@@ -134,8 +134,9 @@ export class PollSchedule {
           this.#cycle.pruned++;
           continue;
         }
-        // listed since the cycle started (a hot folder): that listing counts for the cycle
-        if ((this.#lastListed.get(f) ?? -Infinity) >= this.#cycle.startMs) {
+        // listed since the cycle started or within pollMs (a hot folder): that listing counts
+        const last = this.#lastListed.get(f) ?? -Infinity;
+        if (last >= this.#cycle.startMs || last > nowMs - this.#pollMs) {
           this.#queue.pop();
           continue;
         }

@@ -56,6 +56,12 @@ export async function preparePair(
     };
   }
   const firstRun = check.status !== 'same' || flags.resync;
+  // an upload pair backs its folder up: a missing one is never created empty (issue 14)
+  if (firstRun && pair.direction === 'upload' && checkRoot(pair.local) === 'missing-root')
+    return {
+      ok: false,
+      reason: `the local folder ${pair.local} of upload pair "${pair.name}" does not exist`,
+    };
 
   const rootState = checkRoot(pair.local);
   if (rootState === 'not-a-folder') return { ok: false, reason: `local root ${pair.local} is not a folder` };
@@ -75,6 +81,12 @@ export async function preparePair(
     return { ok: false, reason: `remote path ${pair.remotePath} is a file, not a folder` };
   }
   const foundKey = found === null ? undefined : found === 'root' ? null : found.resourceKey;
+  // a download pair never writes to the Drive, not even the folder it mirrors (issue 14)
+  if (foundKey === undefined && pair.direction === 'download')
+    return {
+      ok: false,
+      reason: `the remote folder ${pair.remotePath} of download pair "${pair.name}" does not exist; a download pair never creates it`,
+    };
   if (!firstRun) {
     if (foundKey === undefined) {
       return {

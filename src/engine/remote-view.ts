@@ -85,7 +85,8 @@ export function recordAt(journal: Journal, pair: string, path: string, entry: Re
 
 /**
  * Records a fresh listing of `folder` (entries with paths relative to the pair's folder) and
- * returns the paths whose view changed: new, changed or gone since the last look.
+ * returns the paths whose view changed: new, changed or gone since the last look (a subfolder
+ * whose modifiedTime alone moved is recorded, not returned: the planner has nothing to do there).
  */
 export function recordListing(
   journal: Journal,
@@ -99,9 +100,12 @@ export function recordListing(
     const seen = new Set<string>();
     for (const e of listed) {
       seen.add(e.path);
-      if (sameEntry(before.get(e.path), e)) continue;
-      changed.push(e.path);
+      const was = before.get(e.path);
+      if (sameEntry(was, e)) continue;
       recordAt(journal, pair, e.path, e);
+      // a folder whose time alone moved holds a change the listing of that folder will show
+      if (!(was && e.kind === 'folder' && sameEntry(was, { ...e, updateDate: was.updateDate })))
+        changed.push(e.path);
     }
     for (const p of before.keys()) {
       if (seen.has(p)) continue;

@@ -7,8 +7,9 @@
 import type { Journal } from '../journal/index.js';
 import type { Logger } from '../log/logger.js';
 import type { PlanSkip } from '../plan/index.js';
+import { LOCAL_ONLY, REMOTE_ONLY } from './one-sided.js';
 
-const INFORMATIONAL = new Set<PlanSkip['reason']>(['symlink', 'special-file']);
+const INFORMATIONAL = new Set<PlanSkip['reason']>(['symlink', 'special-file', 'local-only', 'remote-only']);
 
 const WORDS: Record<PlanSkip['reason'], string> = {
   symlink: 'a symbolic link: not followed, not synced',
@@ -19,6 +20,8 @@ const WORDS: Record<PlanSkip['reason'], string> = {
   vanished: 'disappeared while it was being read; retried next pass',
   unreadable: 'could not be read; nothing under it is deleted on the other side',
   'side-failed': 'its side could not be read; nothing under it is deleted on the other side',
+  'local-only': LOCAL_ONLY,
+  'remote-only': REMOTE_ONLY,
 };
 
 /** Records this pass's skips, drops the ones that no longer apply; returns how many count as not synced. */

@@ -12,6 +12,7 @@ import { Journal, JOURNAL_FILE, type FileProblem, type PendingAction } from '../
 import { readCounters, type SavedCounters } from '../metrics/saved-counters.js';
 import { readApiUse } from './api-use.js';
 import { readFolderTimes, type FolderTimes } from './folder-times.js';
+import { oneSided } from './one-sided.js';
 import { readPending } from './pending.js';
 import { readPollStatus } from './poll-status.js';
 
@@ -82,6 +83,11 @@ export interface PairStatus {
     atMs: number | null;
     folderTimes: FolderTimes;
   };
+  /** One-way pairs (issue 14): the configured direction (null: not in the configuration). */
+  direction: 'both' | 'download' | 'upload' | null;
+  /** Items a download pair leaves alone (not on the Drive), and an upload pair (not local). */
+  localOnly: ProblemItem[];
+  remoteOnly: ProblemItem[];
   /**
    * What the last process that synced this pair did since it started (the daemon's Prometheus
    * counters, README "Monitoring"); written every few seconds while it runs. null: none saved yet.
@@ -159,6 +165,9 @@ function emptyPair(name: string, local: string, remote: string, inConfig: boolea
       atMs: null,
       folderTimes: 'unknown',
     },
+    direction: null,
+    localOnly: [],
+    remoteOnly: [],
     counters: null,
   };
 }
@@ -197,6 +206,10 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
   s.errors = journal.problems(name, 'error').map(problemItem);
   s.conflicts = journal.problems(name, 'conflict').map(problemItem);
   s.skipped = journal.problems(name, 'skipped').map(problemItem);
+  // one-way pairs: items left alone are listed apart from the skipped ones
+  s.localOnly = s.skipped.filter((i) => oneSided(i.reason) === 'local');
+  s.remoteOnly = s.skipped.filter((i) => oneSided(i.reason) === 'remote');
+  s.skipped = s.skipped.filter((i) => oneSided(i.reason) === null);
   for (const u of journal.uploadSessions(name)) {
     s.uploadSessions.push({ path: u.path, sentBytes: u.offset, sizeBytes: u.size, startedMs: u.createdMs });
   }
@@ -225,6 +238,7 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
 export function buildReport(config: Config, journal: Journal | null, nowMs: number): StatusReport {
   const pairs = config.pairs.map((p) => {
     const s = emptyPair(p.name, p.local, `${p.driveSpec}:${p.remotePath}`, true);
+    s.direction = p.direction;
     if (journal) {
       const check = journal.checkPair({
         name: p.name,
@@ -325,6 +339,12 @@ function failingLine(f: FailingItem, nowMs: number): string {
   return `${head}: ${detail} (class ${f.errorClass ?? 'unknown'}; ${plural(f.attempts, 'attempt')}; next try ${next})`;
 }
 
+const DIRECTION_WORDS = {
+  both: ' (two-way)',
+  download: ' (the local folder mirrors the Drive; nothing is written to the Drive)',
+  upload: ' (the Drive mirrors the local folder; nothing is downloaded)',
+} as const;
+
 function pairText(s: PairStatus, nowMs: number): string[] {
   const out: string[] = [];
   out.push(
@@ -337,6 +357,7 @@ function pairText(s: PairStatus, nowMs: number): string[] {
   if (!s.inJournal) out.push('  never synced (no journal rows yet)');
   else out.push(`  last successful sync: ${s.lastSyncMs === null ? 'never' : when(s.lastSyncMs, nowMs)}`);
   out.push(`  items tracked: ${s.tracked}`);
+  if (s.direction !== null) out.push(`  direction: ${s.direction}${DIRECTION_WORDS[s.direction]}`);
   const p = s.pending;
   const parts: string[] = [];
   if (p.uploads.count) parts.push(`${plural(p.uploads.count, 'upload')} (${humanBytes(p.uploads.bytes)})`);
@@ -370,6 +391,8 @@ function pairText(s: PairStatus, nowMs: number): string[] {
   list('errors', errors);
   list('conflicts', s.conflicts);
   list('skipped', s.skipped);
+  list('local only', s.localOnly);
+  list('remote only', s.remoteOnly);
   out.push(...pollerText(s.poller, nowMs));
   if (s.counters) out.push(`  ${countersLine(s.counters, nowMs)}`);
   return out;

@@ -16,6 +16,11 @@ export interface WatchHandlers {
   onEvent(kind: WatchEventKind, path: string): void;
   onError(err: NodeJS.ErrnoException): void;
   onReady(): void;
+  /**
+   * The root's .lwsyncignore changed: the rules are read again at once, but a folder the old rules
+   * kept out is not watched until the watcher starts again (chokidar never looks back into it).
+   */
+  onRulesChanged?(): void;
 }
 
 export interface PairWatcher {
@@ -70,8 +75,11 @@ export function watchPair(pair: PairConfig, handlers: WatchHandlers): PairWatche
       const rel = relativeTo(root, abs);
       // '' = the root itself (removed, replaced): the pass's root and marker guard looks at it
       if (rel.startsWith('..')) return;
-      if (rel === IGNORE_FILE) reloadRules();
       handlers.onEvent(kind, rel);
+      if (rel === IGNORE_FILE) {
+        reloadRules();
+        handlers.onRulesChanged?.();
+      }
     };
   w.on('add', on('add'));
   w.on('addDir', on('addDir'));

@@ -7,7 +7,7 @@
  * --resync turn every delete into a copy; order by dependency (order.ts).
  */
 import { conflictPath } from './conflict-name.js';
-import { decide } from './decide.js';
+import { followedMoves, oneWay } from './direction.js';
 import { handsOff } from './hands-off.js';
 import { findMoves } from './moves.js';
 import { orderActions } from './order.js';
@@ -54,14 +54,17 @@ function eachPath<B, L, R>(
 export function plan(input: PlanInput): Plan {
   const { options } = input;
   const off = handsOff(input.base, input.local, input.remote, input.rules, options.caseInsensitiveRemote);
-  const moved = findMoves(
+  const found = findMoves(
     without(input.base, off.roots),
     without(input.local, off.roots),
     without(input.remote, off.roots),
     options.caseInsensitiveRemote,
   );
+  // one-way pairs (direction.ts): only the moves the pair follows, and its own per-path decision
+  const moved = followedMoves(options, found, input, off.roots);
   const { base, local, remote } = moved;
   const skipped: PlanSkip[] = [...off.skipped];
+  const directed = oneWay(options, skipped);
 
   const actions: Action[] = [];
   for (const m of moved.moves) {
@@ -89,7 +92,7 @@ export function plan(input: PlanInput): Plan {
       }
       return;
     }
-    for (const a of decide({ path, base: b, local: l, remote: r }, conflictName)) {
+    for (const a of directed.decide({ path, base: b, local: l, remote: r }, conflictName)) {
       const failed =
         (a.kind === 'delete-remote' && coveredBy(path, remoteFailed)) ||
         (a.kind === 'delete-local' && coveredBy(path, localFailed));
@@ -100,7 +103,7 @@ export function plan(input: PlanInput): Plan {
   });
 
   const kept = keepFoldersWithSurvivors(actions, input, off.roots);
-  const final = options.resync ? kept.map(neverDelete) : kept;
+  const final = directed.finish(options.resync ? kept.map(neverDelete) : kept);
   const ordered = orderActions(final);
   return { actions: ordered, summary: summarize(ordered, input.base.size, skipped) };
 }

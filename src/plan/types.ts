@@ -15,7 +15,16 @@ export interface PlanOptions {
   /** Host name and time for conflicted-copy names; inputs so the planner reads no clock. */
   host: string;
   nowMs: number;
+  /** One-way pairs (direction.ts, contracts.md §2 `direction`). @default 'both' */
+  direction?: Direction;
+  /** download: local items the Drive lacks go to the pair's trash. @default false */
+  cleanupLocal?: boolean;
+  /** upload: Drive items the local folder lacks go to the Drive's trash. @default false */
+  cleanupRemote?: boolean;
 }
+
+/** 'download': only the local folder is written; 'upload': only the Drive (issue 14). */
+export type Direction = 'both' | 'download' | 'upload';
 
 export interface PlanInput {
   base: ReadonlyMap<string, BaseRow>;
@@ -63,6 +72,16 @@ export type Action =
    * base as for `record` and stop.
    */
   | (At & { kind: 'conflict'; local: LocalEntry; remote: RemoteEntry; conflictPath: string; verify: boolean })
+  /**
+   * download pairs: the local file changed; it goes to the pair's trash and the Drive's file takes
+   * its place. `verify` (same size): the executor first compares the bytes; equal → only the base.
+   */
+  | (At & { kind: 'replace-local'; local: LocalEntry; remote: RemoteEntry; verify: boolean })
+  /**
+   * upload pairs: the Drive's file changed; it goes to the Drive's trash (delete) and the local file
+   * is uploaded anew, so the Drive's version can be restored from its trash.
+   */
+  | (At & { kind: 'replace-remote'; local: LocalEntry; remote: RemoteEntry })
   /** Both sides are equal: write the base row from `local` and `remote` (rclone #9939). */
   | (At & { kind: 'record'; local: LocalEntry; remote: RemoteEntry })
   /** Gone on both sides: drop the base row. */
@@ -71,7 +90,8 @@ export type Action =
 export type ActionKind = Action['kind'];
 
 export interface PlanSkip extends Omit<SkippedItem, 'reason'> {
-  reason: SkippedItem['reason'] | 'unreadable' | 'side-failed';
+  /** 'local-only' / 'remote-only': left alone by a one-way pair without cleanup (direction.ts). */
+  reason: SkippedItem['reason'] | 'unreadable' | 'side-failed' | 'local-only' | 'remote-only';
   side: 'local' | 'remote';
 }
 

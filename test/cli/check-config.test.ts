@@ -53,3 +53,25 @@ test('check-config explains a bad bwlimit or metrics_port value naming the key (
   assert.match(r.stderr, new RegExp(`${file}: sync\\.bwlimit_up: expected bytes per second.*got "10 Mbit"`));
   assert.match(r.stderr, new RegExp(`${file}: sync\\.metrics_port: expected a TCP port.*got -1`));
 });
+
+test('check-config explains a bad direction naming the key, and shows a one-way pair', async () => {
+  const dir = tempDir();
+  const bad = writeConfig(
+    dir,
+    goodConfig(dir).replace('remote_path = "/Docs"', 'remote_path = "/Docs"\ndirection = "mirror"'),
+  );
+  const r = await runCli(['check-config', '--config', bad]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /: pairs\[0\]\.direction: expected "both", "download" or "upload", got "mirror"/);
+  const good = writeConfig(
+    dir,
+    goodConfig(dir).replace(
+      'remote_path = "/Docs"',
+      'remote_path = "/Docs"\ndirection = "download"\ncleanup_local = true',
+    ),
+  );
+  const g = await runCli(['check-config', '--config', good]);
+  assert.equal(g.code, 0, g.stderr);
+  assert.match(g.stdout, /pair docs: .*docs <-> me:\/Docs {2}\(direction download, cleanup_local\)/);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -16,10 +16,23 @@ test('the example config validates and shows every default', async () => {
     localQuietMs: 500,
     ignore: [],
   });
+  assert.equal(c.remoteListShare, 0.5);
   assert.deepEqual(c.process, { bwlimitUp: 0, bwlimitDown: 0, metricsPort: 0 });
   assert.equal(c.api.rateLimitPerMinute, 240);
   assert.equal(c.api.concurrency, 5);
   assert.equal(c.pairs.length, 1);
+  assert.equal(c.pairs[0]!.direction, 'both');
+  assert.equal(c.pairs[0]!.cleanupLocal, false);
+  assert.equal(c.pairs[0]!.cleanupRemote, false);
+});
+
+test('the example documents the one-way keys of a pair', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(EXAMPLE, 'utf8');
+  for (const key of ['direction = "both"', 'cleanup_local = false', 'cleanup_remote = false'])
+    assert.match(text, new RegExp(`^${key}$`, 'm'), key);
+  for (const word of ['"download"', '"upload"', 'local only', 'remote only'])
+    assert.ok(text.includes(word), word);
 });
 
 test('the example config shows the process-wide keys in [sync] with their defaults', () => {

@@ -138,3 +138,12 @@ test('the client secret never appears in an error message', () => {
   assert.deepEqual(paths(ps2), ['auth.client_secret']);
   assert.ok(!ps2[0]!.message.includes('42'));
 });
+
+test('remote_list_share is a share of the budget, and process-wide: refused in a [[pairs]] entry', () => {
+  assert.equal(
+    one(`${MINIMAL}\n[sync]\nremote_list_share = 2\n`, 'sync.remote_list_share'),
+    'expected a number from 0.01 to 1, got 2',
+  );
+  one(`${MINIMAL}\n[sync]\nremote_list_share = 0\n`, 'sync.remote_list_share');
+  assert.equal(one(withPair('remote_list_share', '0.5'), 'pairs[0].remote_list_share'), 'unknown key');
+});

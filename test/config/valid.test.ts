@@ -27,6 +27,9 @@ test('a minimal file resolves with every documented default', () => {
     driveSpec: 'me',
     drive: { kind: 'user', userId: 'me' },
     remotePath: '/',
+    direction: 'both',
+    cleanupLocal: false,
+    cleanupRemote: false,
   });
 });
 

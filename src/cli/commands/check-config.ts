@@ -8,6 +8,12 @@ export async function checkConfigCommand(file: string): Promise<number> {
   const c = loaded.config;
   console.log(`${c.file}: valid`);
   console.log(`state_dir: ${c.stateDir}`);
-  for (const p of c.pairs) console.log(`pair ${p.name}: ${p.local} <-> ${p.driveSpec}:${p.remotePath}`);
+  for (const p of c.pairs) {
+    const oneWay =
+      p.direction === 'both'
+        ? ''
+        : `  (direction ${p.direction}${p.cleanupLocal ? ', cleanup_local' : ''}${p.cleanupRemote ? ', cleanup_remote' : ''})`;
+    console.log(`pair ${p.name}: ${p.local} <-> ${p.driveSpec}:${p.remotePath}${oneWay}`);
+  }
   return EXIT.OK;
 }
