@@ -1,5 +1,5 @@
 /** Defaults of contracts.md §2 (the example file config/lineworks-sync.example.toml shows each). */
-import type { ApiConfig, SyncOptions } from './types.js';
+import type { ApiConfig, ProcessOptions, SyncOptions } from './types.js';
 
 export const DEFAULT_SYNC: Readonly<SyncOptions> = Object.freeze({
   maxDeletePercent: 50,
@@ -7,6 +7,12 @@ export const DEFAULT_SYNC: Readonly<SyncOptions> = Object.freeze({
   remotePollSeconds: 60,
   localQuietMs: 500,
   ignore: [],
+});
+
+export const DEFAULT_PROCESS: Readonly<ProcessOptions> = Object.freeze({
+  bwlimitUp: 0,
+  bwlimitDown: 0,
+  metricsPort: 0,
 });
 
 /** One-way keys of a [[pairs]] entry (contracts.md §2); not [sync] keys. */

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import {
   DEFAULT_API,
   DEFAULT_DIRECTION,
+  DEFAULT_PROCESS,
   DEFAULT_REMOTE_LIST_SHARE,
   DEFAULT_SCOPE,
   DEFAULT_SYNC,
@@ -17,6 +18,7 @@ import {
 import { parseDrive } from './drive.js';
 import { ConfigError, keyPath, type ConfigProblem } from './errors.js';
 import { defaultStateDir, normaliseRemotePath, overlaps } from './paths.js';
+import { parseByteRate } from './process-wide.js';
 import { fileSchema, pairOnlyShape, type ConfigFile, type PairFile } from './schema.js';
 import type { Config, PairConfig, SyncOptions } from './types.js';
 
@@ -168,6 +170,11 @@ function resolveConfig(data: ConfigFile, file: string, env: NodeJS.ProcessEnv): 
     },
     sync,
     remoteListShare: data.sync?.remote_list_share ?? DEFAULT_REMOTE_LIST_SHARE,
+    process: {
+      bwlimitUp: parseByteRate(data.sync?.bwlimit_up) ?? DEFAULT_PROCESS.bwlimitUp,
+      bwlimitDown: parseByteRate(data.sync?.bwlimit_down) ?? DEFAULT_PROCESS.bwlimitDown,
+      metricsPort: (data.sync?.metrics_port as number | undefined) ?? DEFAULT_PROCESS.metricsPort,
+    },
     pairs,
   };
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DRIVE_EXPECTED, parseDrive } from './drive.js';
 import { normaliseRemotePath } from './paths.js';
+import { processShape, refusedInPair } from './process-wide.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -106,6 +107,7 @@ export const pairSchema = z.strictObject({
   }),
   ...syncShape,
   ...pairOnlyShape,
+  ...refusedInPair,
 });
 
 export const fileSchema = z.strictObject({
@@ -128,6 +130,7 @@ export const fileSchema = z.strictObject({
       ...syncShape,
       // process-wide: every pair's poller shares it, so a [[pairs]] entry cannot set it
       remote_list_share: numberWithin(0.01, 1).optional(),
+      ...processShape,
     })
     .optional(),
   pairs: z.array(pairSchema).min(1, 'expected at least one [[pairs]] entry'),

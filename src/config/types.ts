@@ -56,6 +56,16 @@ export interface ApiConfig {
   concurrency: number;
 }
 
+/** Process-wide keys of `[sync]` (contracts.md §2; src/config/process-wide.ts). */
+export interface ProcessOptions {
+  /** Bytes per second for all uploads of the process together; 0 = unlimited. @default 0 */
+  bwlimitUp: number;
+  /** The same for downloads. @default 0 */
+  bwlimitDown: number;
+  /** Daemon: Prometheus endpoint on 127.0.0.1:PORT/metrics; 0 = off. @default 0 */
+  metricsPort: number;
+}
+
 export interface Config {
   /** Absolute path of the file it was read from. */
   file: string;
@@ -65,5 +75,6 @@ export interface Config {
   sync: SyncOptions;
   /** Share of the per-operation list budget the daemon's pollers may spend, all pairs together. @default 0.5 */
   remoteListShare: number;
+  process: ProcessOptions;
   pairs: PairConfig[];
 }

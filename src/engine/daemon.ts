@@ -26,6 +26,7 @@ import type { DriveSession } from '../remote/index.js';
 import { LoginRequiredError, RemoteError, UnreachableError } from '../remote/errors.js';
 import type { RemoteEntry } from '../remote/types.js';
 import { joinRel, parentOf } from '../scan/index.js';
+import { serveMetrics } from '../metrics/server.js';
 import { recordApiUse } from './api-use.js';
 import { allEchoes } from './daemon-echo.js';
 import { maxHoldMs } from './daemon-schedule.js';
@@ -292,7 +293,7 @@ class Daemon {
   #env(ps: PairState): PassEnv {
     return {
       journal: this.#journal,
-      remote: this.#session.remote(ps.pair.drive),
+      remote: this.#session.remote(ps.pair.drive, ps.pair.name),
       log: this.#log,
       stateDir: this.#config.stateDir,
       progress: silentProgress(),
@@ -495,7 +496,7 @@ class Daemon {
   async #learnFolderTimes(ps: PairState, folders: readonly string[], writeStartMs: number): Promise<void> {
     const name = ps.pair.name;
     if (folders.length === 0 || !wantsObservation(readFolderTimes(this.#journal, name), writeStartMs)) return;
-    const remote = this.#session.remote(ps.pair.drive);
+    const remote = this.#session.remote(ps.pair.drive, ps.pair.name);
     const look = async (path: string): Promise<{ before: RemoteEntry; now: RemoteEntry } | null> => {
       const before = path === '' ? undefined : viewAt(this.#journal, name, path);
       if (!before || before.kind !== 'folder' || before.updateDate > writeStartMs - MIN_AGE_MS) return null;
@@ -530,7 +531,7 @@ class Daemon {
       ps.schedule.forget(folder);
       return null;
     }
-    const remote = this.#session.remote(ps.pair.drive);
+    const remote = this.#session.remote(ps.pair.drive, ps.pair.name);
     const listBefore = this.#session.stats().requests.list ?? 0;
     let entries: RemoteEntry[];
     try {
@@ -723,5 +724,11 @@ class Daemon {
 export async function runDaemon(config: Config, log: Logger, signal: AbortSignal): Promise<number> {
   const opened = openEngine(config, log);
   if ('exit' in opened) return opened.exit;
-  return new Daemon(config, log, opened.journal, opened.session, signal).run();
+  const metrics = await serveMetrics(config, opened, log);
+  if ('exit' in metrics) return metrics.exit;
+  try {
+    return await new Daemon(config, log, opened.journal, opened.session, signal).run();
+  } finally {
+    await metrics.close();
+  }
 }

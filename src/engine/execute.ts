@@ -15,6 +15,7 @@ import { replaceLocal, replaceRemote } from './actions/replace.js';
 import { upload, type StepResult } from './actions/upload.js';
 import type { PairRun, PassOutcome } from './context.js';
 import { clearItem, isFatal, recordItemFailure, refusedBefore } from './failures.js';
+import { PendingTracker } from './pending.js';
 import { toBaseRow } from '../journal/index.js';
 
 const PARALLEL_TRANSFERS = 4;
@@ -65,10 +66,12 @@ export async function executePlan(run: PairRun, actions: readonly Action[]): Pro
   const outcome: PassOutcome = { actions: 0, failed: 0, refused: 0, deferred: 0 };
   let fatal: unknown = null;
   const running = new Set<Promise<void>>();
+  const pending = new PendingTracker(run.journal, run.pair.name);
 
   const one = async (a: Action): Promise<void> => {
     if (refusedBefore(run, a)) {
       outcome.refused++;
+      pending.finished(a.kind, a.path);
       return;
     }
     try {
@@ -91,25 +94,30 @@ export async function executePlan(run: PairRun, actions: readonly Action[]): Pro
       if (recordItemFailure(run, a, err)) outcome.refused++;
       else outcome.failed++;
     }
+    pending.finished(a.kind, a.path);
   };
 
   const drain = async (): Promise<void> => {
     while (running.size > 0) await Promise.race(running);
   };
 
-  for (const a of actions) {
-    if (fatal || run.signal?.aborted) break;
-    if (TRANSFERS.has(a.kind)) {
-      while (running.size >= PARALLEL_TRANSFERS) await Promise.race(running);
-      const p: Promise<void> = one(a).finally(() => running.delete(p));
-      running.add(p);
-    } else {
-      await drain();
-      if (fatal) break;
-      await one(a);
+  try {
+    for (const a of actions) {
+      if (fatal || run.signal?.aborted) break;
+      if (TRANSFERS.has(a.kind)) {
+        while (running.size >= PARALLEL_TRANSFERS) await Promise.race(running);
+        const p: Promise<void> = one(a).finally(() => running.delete(p));
+        running.add(p);
+      } else {
+        await drain();
+        if (fatal) break;
+        await one(a);
+      }
     }
+    await drain();
+  } finally {
+    pending.close();
   }
-  await drain();
   if (fatal) throw fatal;
   return outcome;
 }

@@ -39,7 +39,7 @@ export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Pr
     for (const pair of config.pairs) {
       const env = {
         journal,
-        remote: session.remote(pair.drive),
+        remote: session.remote(pair.drive, pair.name),
         log,
         stateDir: config.stateDir,
         progress,

@@ -1,7 +1,10 @@
 /**
  * `--once` on a terminal shows files and bytes done and the transfers in flight on one status line
- * (issue 6 "Progress and logs"); on anything else it writes nothing.
+ * (issue 6 "Progress and logs"); on anything else it writes nothing. The line is drawn through the
+ * terminal's one writer (log/terminal.ts), so log lines appear above it instead of over it.
  */
+import { processTerminal, Terminal } from '../log/terminal.js';
+
 export interface Progress {
   plan(files: number, bytes: number): void;
   start(path: string, bytes: number): void;
@@ -24,7 +27,10 @@ class TerminalProgress implements Progress {
   readonly #active = new Map<string, { done: number; total: number }>();
   #last = 0;
 
-  constructor(readonly out: NodeJS.WriteStream) {}
+  constructor(
+    readonly out: NodeJS.WriteStream,
+    readonly terminal: Terminal,
+  ) {}
 
   plan(files: number, bytes: number): void {
     this.#files += files;
@@ -48,7 +54,7 @@ class TerminalProgress implements Progress {
     this.#draw(true);
   }
   close(): void {
-    if (this.#files > 0) this.out.write('\r\x1b[K');
+    this.terminal.status('');
   }
   #draw(force: boolean): void {
     const now = Date.now();
@@ -61,12 +67,16 @@ class TerminalProgress implements Progress {
       `${this.#filesDone}/${this.#files} items, ${mib(this.#bytesDone + inFlight)}/${mib(this.#bytes)}` +
       (names ? `  ${names}` : '');
     const width = this.out.columns ?? 100;
-    this.out.write(`\r\x1b[K${line.slice(0, width - 1)}`);
+    this.terminal.status(line.slice(0, width - 1));
   }
 }
 
-export function createProgress(out: NodeJS.WriteStream = process.stderr): Progress {
-  return out.isTTY ? new TerminalProgress(out) : SILENT;
+/** `terminal`: the writer shared with the logger; by default the process's for stderr. */
+export function createProgress(out: NodeJS.WriteStream = process.stderr, terminal?: Terminal): Progress {
+  if (!out.isTTY) return SILENT;
+  const t =
+    terminal ?? (out === process.stderr ? processTerminal() : new Terminal({ logs: out, status: out }));
+  return new TerminalProgress(out, t);
 }
 
 export function silentProgress(): Progress {

@@ -4,6 +4,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import type { Config } from '../config/types.js';
 import { Journal, JournalLockedError } from '../journal/index.js';
 import type { Logger } from '../log/logger.js';
+import { keepingCounters } from '../metrics/saved-counters.js';
 import { createSession, type DriveSession } from '../remote/index.js';
 
 export const TOKEN_FILE = 'tokens.json';
@@ -19,6 +20,8 @@ export function openSession(config: Config, log: Logger): DriveSession {
     logger: log,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     concurrency: config.api.concurrency,
+    bwlimitUp: config.process.bwlimitUp,
+    bwlimitDown: config.process.bwlimitDown,
   });
 }
 
@@ -32,6 +35,7 @@ export function requestCount(session: DriveSession): number {
 /**
  * The journal (write lock) and the session a sync process runs with, or the exit code when it
  * cannot start: another process holds the state directory (75) or nobody has logged in (78).
+ * The session's counters are kept in the journal for `status` (metrics/saved-counters.ts).
  */
 export function openEngine(
   config: Config,
@@ -45,7 +49,7 @@ export function openEngine(
     console.error(`error: ${e.message}`);
     return { exit: EXIT.UNREACHABLE };
   }
-  const session = openSession(config, log);
+  const session = keepingCounters(openSession(config, log), journal);
   if (!session.hasTokens()) {
     console.error(`error: not logged in; run: lineworks-sync login --config ${config.file}`);
     session.close();

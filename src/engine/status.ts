@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EXIT } from '../cli/exit-codes.js';
 import type { Config } from '../config/types.js';
 import { Journal, JOURNAL_FILE, type FileProblem, type PendingAction } from '../journal/index.js';
+import { readCounters, type SavedCounters } from '../metrics/saved-counters.js';
 import { readApiUse } from './api-use.js';
 import { readFolderTimes, type FolderTimes } from './folder-times.js';
 import { oneSided } from './one-sided.js';
@@ -87,6 +88,11 @@ export interface PairStatus {
   /** Items a download pair leaves alone (not on the Drive), and an upload pair (not local). */
   localOnly: ProblemItem[];
   remoteOnly: ProblemItem[];
+  /**
+   * What the last process that synced this pair did since it started (the daemon's Prometheus
+   * counters, README "Monitoring"); written every few seconds while it runs. null: none saved yet.
+   */
+  counters: SavedCounters | null;
 }
 
 export interface StatusReport {
@@ -162,6 +168,7 @@ function emptyPair(name: string, local: string, remote: string, inConfig: boolea
     direction: null,
     localOnly: [],
     remoteOnly: [],
+    counters: null,
   };
 }
 
@@ -224,6 +231,7 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
     atMs: poll?.atMs ?? null,
     folderTimes: readFolderTimes(journal, name).verdict,
   };
+  s.counters = readCounters(journal, name);
 }
 
 /** Builds the report from a read-only journal (or none: nothing has run yet). */
@@ -386,6 +394,7 @@ function pairText(s: PairStatus, nowMs: number): string[] {
   list('local only', s.localOnly);
   list('remote only', s.remoteOnly);
   out.push(...pollerText(s.poller, nowMs));
+  if (s.counters) out.push(`  ${countersLine(s.counters, nowMs)}`);
   return out;
 }
 
@@ -410,6 +419,16 @@ function pollerText(p: PairStatus['poller'], nowMs: number): string[] {
   };
   out.push(`  the Drive's folder times: ${words[p.folderTimes]}`);
   return out;
+}
+
+function countersLine(c: SavedCounters, nowMs: number): string {
+  const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+  const retries = sum(c.retries);
+  return (
+    `traffic since ${when(c.sinceMs, nowMs)}: ${humanBytes(c.bytesUp)} up (${plural(c.transfersUp, 'file')}), ` +
+    `${humanBytes(c.bytesDown)} down (${plural(c.transfersDown, 'file')}), ${plural(sum(c.apiCalls), 'API call')}, ` +
+    `${retries} ${retries === 1 ? 'retry' : 'retries'}, ${c.rateLimited} × 429`
+  );
 }
 
 export function formatReport(r: StatusReport): string {

@@ -1,7 +1,8 @@
 /**
  * One writer per state directory: `<stateDir>/journal.lock`, created with O_EXCL and holding the
- * writer's pid. A lock whose pid is no longer alive is stale and taken over. Readers (`status`) take
- * no lock.
+ * writer's pid and, where /proc exists, its start time. A lock whose pid is no longer alive — or is
+ * alive but started at another time (the pid was reused, e.g. after a reboot) — is stale and taken
+ * over, so a stale lock never keeps a service from starting. Readers (`status`) take no lock.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,13 +31,37 @@ function alive(pid: number): boolean {
   }
 }
 
-function holder(path: string): number | null {
+/** The process's start time (/proc/PID/stat field 22, clock ticks since boot); null without /proc. */
+function startTime(pid: number): string | null {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // field 2, the command name, may hold spaces and parentheses: count the fields after its last ')'
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
     return null;
   }
+}
+
+/** The lock's pid and recorded start time (absent in locks written before it was recorded). */
+function lockInfo(path: string): { pid: number; started: string | null } | null {
+  try {
+    const [p, started] = readFileSync(path, 'utf8').trim().split(/\s+/);
+    const pid = Number.parseInt(p ?? '', 10);
+    return Number.isInteger(pid) && pid > 0 ? { pid, started: started ?? null } : null;
+  } catch {
+    return null;
+  }
+}
+
+function holder(path: string): number | null {
+  return lockInfo(path)?.pid ?? null;
+}
+
+/** The lock's writer is still running: its pid is alive and, when both are known, started then. */
+function held(info: { pid: number; started: string | null }): boolean {
+  if (!alive(info.pid)) return false;
+  const now = info.started === null ? null : startTime(info.pid);
+  return now === null || now === info.started;
 }
 
 /** Takes the lock; returns the function that releases it. Throws JournalLockedError. */
@@ -45,7 +70,7 @@ export function acquireLock(stateDir: string): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, `${process.pid} ${startTime(process.pid) ?? ''}`.trim() + '\n');
       closeSync(fd);
       let released = false;
       return () => {
@@ -55,8 +80,10 @@ export function acquireLock(stateDir: string): () => void {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = holder(path);
-      if (pid !== null && pid !== process.pid && alive(pid)) throw new JournalLockedError(stateDir, pid);
+      const info = lockInfo(path);
+      const pid = info?.pid ?? null;
+      if (info !== null && pid !== process.pid && held(info))
+        throw new JournalLockedError(stateDir, info.pid);
       if (pid === process.pid) throw new JournalLockedError(stateDir, pid);
       try {
         unlinkSync(path);

@@ -4,6 +4,8 @@
  * errSerializer, which keeps only method, url (query stripped), status and code (design.md, pino trap).
  */
 import { pino, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import { processTerminal, type Terminal } from './terminal.js';
 
 export type { Logger };
 
@@ -92,6 +94,13 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Write here instead of stdout (tests capture lines this way). */
   destination?: NodeJS.WritableStream;
+  /**
+   * The terminal that also shows the progress line (terminal.ts); log lines go above it.
+   * @default the process's terminal, when stdout is a TTY
+   */
+  terminal?: Terminal;
+  /** Colours in pretty output. @default stdout is a TTY */
+  colorize?: boolean;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
@@ -103,12 +112,17 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     serializers: { err: errSerializer, error: errSerializer },
   };
   if (opts.destination) return pino(base, opts.destination as pino.DestinationStream);
-  const pretty = opts.pretty ?? Boolean(process.stdout.isTTY);
-  if (pretty) {
-    return pino({
-      ...base,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } },
-    });
-  }
-  return pino(base, pino.destination({ fd: 1, sync: true }));
+  const tty = Boolean(process.stdout.isTTY);
+  const pretty = opts.pretty ?? tty;
+  const terminal = opts.terminal ?? (tty ? processTerminal() : null);
+  if (!terminal && !pretty) return pino(base, pino.destination({ fd: 1, sync: true }));
+  // In this thread and synchronous (no transport worker): each line reaches the terminal whole,
+  // in order with the progress line, and none is lost when the process exits.
+  const format = pretty
+    ? prettyFactory({ colorize: opts.colorize ?? tty, translateTime: 'SYS:HH:MM:ss' })
+    : (line: string) => line;
+  const write = terminal
+    ? (text: string) => terminal.log(text)
+    : (text: string) => void process.stdout.write(text);
+  return pino(base, { write: (line: string) => write(format(line)) });
 }

@@ -108,9 +108,16 @@ export async function download(
           }
           if (from === 0 && start > 0) await truncate(destPath, 0);
           const out = createWriteStream(destPath, { flags: from === 0 ? 'w' : 'a' });
+          let got = 0;
+          // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
           await pipeline(
             res.body as Readable,
-            meter(w, (n) => opts.onProgress?.({ bytesDone: from + n, bytesTotal: total })),
+            transport.throttle('down'),
+            meter(w, (n) => {
+              transport.countBytes('down', n - got);
+              got = n;
+              opts.onProgress?.({ bytesDone: from + n, bytesTotal: total });
+            }),
             out,
           );
         },
@@ -137,5 +144,6 @@ export async function download(
   if (final !== total) {
     throw new RemoteError('transient', `download: ${final} bytes on disk, the server's file has ${total}`);
   }
+  transport.countTransfer('down');
   return entry;
 }

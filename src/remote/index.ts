@@ -11,3 +11,4 @@ export type { ErrorClass } from './errors.js';
 export type * from './types.js';
 export type { RetryOptions } from './transport.js';
 export type { Operation } from './pacer.js';
+export type { CountersSnapshot, PairCounters } from './counters.js';

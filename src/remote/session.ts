@@ -3,6 +3,8 @@
  * hands out (design.md "Retries and rate limits"). The engine creates one per process.
  */
 import type { Logger } from '../log/logger.js';
+import { bandwidth } from './bandwidth.js';
+import type { CountersSnapshot } from './counters.js';
 import { DriveRemote, driveBase } from './drive.js';
 import type { RouteSupport } from './move.js';
 import { Pacer, type Operation } from './pacer.js';
@@ -31,6 +33,10 @@ export interface SessionOptions {
   retry?: Partial<RetryOptions>;
   /** A transfer with no progress for this long is cut and resumed. @default 60000 */
   stallMs?: number;
+  /** Bytes per second for all uploads of the session together (contracts.md §2); 0 = unlimited. @default 0 */
+  bwlimitUp?: number;
+  /** The same for downloads. @default 0 */
+  bwlimitDown?: number;
 }
 
 export interface SessionStats {
@@ -47,13 +53,18 @@ export interface SessionStats {
 }
 
 export interface DriveSession {
-  remote(drive: DriveRef): Remote;
+  /** The Remote of a drive; its traffic counts under `pair` (counters.ts). */
+  remote(drive: DriveRef, pair?: string): Remote;
   /** The URL a user opens to log in (reference §1 authorize). */
   authorizeUrl(redirectUri: string, state: string): string;
   /** Trades an authorization code for tokens and stores them. */
   exchangeCode(code: string, redirectUri: string): Promise<void>;
   hasTokens(): boolean;
   stats(): SessionStats;
+  /** Per-pair counters since the session started (counters.ts). */
+  counters(): CountersSnapshot;
+  /** Requests of `pair` waiting for a pacer slot now. */
+  queueDepth(pair: string): number;
   /** Drops queued requests and idle connections; later calls fail. */
   close(): void;
 }
@@ -90,13 +101,19 @@ export function createSession(opts: SessionOptions): DriveSession {
     logger: opts.logger,
     retry: { ...DEFAULT_RETRY, ...opts.retry },
     userAgent: opts.userAgent ?? 'lineworks-sync',
+    bandwidth: { up: bandwidth(opts.bwlimitUp), down: bandwidth(opts.bwlimitDown) },
   });
   const t = transport;
   const stallMs = opts.stallMs ?? 60_000;
 
   return {
-    remote(drive: DriveRef): Remote {
-      return new DriveRemote({ transport: t, base: driveBase(opts.apiBaseUrl, drive), routes, stallMs });
+    remote(drive: DriveRef, pair = ''): Remote {
+      return new DriveRemote({
+        transport: t.forPair(pair),
+        base: driveBase(opts.apiBaseUrl, drive),
+        routes,
+        stallMs,
+      });
     },
     authorizeUrl(redirectUri: string, state: string): string {
       const q = new URLSearchParams({
@@ -123,6 +140,8 @@ export function createSession(opts: SessionOptions): DriveSession {
         loggedIn: tokens.hasTokens(),
       };
     },
+    counters: () => t.counters.snapshot(),
+    queueDepth: (pair) => t.counters.queueDepth(pair),
     close: () => t.close(),
   };
 }

@@ -7,11 +7,13 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../log/logger.js';
+import { throttle, type Bandwidth } from './bandwidth.js';
 import { backoffMs, serverWaitMs, type BackoffPolicy } from './backoff.js';
 import { classifyNetwork, classifyResponse } from './classify.js';
+import { SessionCounters } from './counters.js';
 import { RemoteError, UnreachableError } from './errors.js';
 import type { Operation, Pacer } from './pacer.js';
 import type { TokenStore } from './tokens.js';
@@ -75,6 +77,18 @@ export interface TransportOptions {
   logger: Logger;
   retry: RetryOptions;
   userAgent: string;
+  /** Shared limits of all uploads / downloads (contracts.md §2 `bwlimit_*`); null = unlimited. */
+  bandwidth?: { up: Bandwidth | null; down: Bandwidth | null };
+}
+
+/** What every pair's view of one Transport shares: connections, statistics, limits, the closed flag. */
+interface Shared {
+  axios: AxiosInstance;
+  agents: { http: http.Agent; https: https.Agent };
+  stats: Map<Operation, OpStats>;
+  counters: SessionCounters;
+  last429At: number | undefined;
+  closed: boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -117,28 +131,67 @@ async function readSmall(body: Readable, limit = 64 * 1024): Promise<Buffer> {
 
 export class Transport {
   readonly #o: TransportOptions;
-  readonly #axios: AxiosInstance;
-  readonly #agents = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true }),
-  };
-  readonly #stats = new Map<Operation, OpStats>();
-  #last429At: number | undefined;
-  #closed = false;
+  readonly #s: Shared;
+  /** The pair whose counters this view adds to ("" = none). */
+  readonly pair: string;
 
-  constructor(opts: TransportOptions) {
+  constructor(opts: TransportOptions, pair = '', shared?: Shared) {
     this.#o = opts;
-    this.#axios = axios.create({
-      adapter: 'http',
-      // Redirects are followed by hand (reference §6); 0 also keeps streamed bodies unbuffered.
-      maxRedirects: 0,
-      maxBodyLength: Infinity,
-      maxContentLength: Infinity,
-      validateStatus: () => true,
-      httpAgent: this.#agents.http,
-      httpsAgent: this.#agents.https,
-      headers: { 'User-Agent': opts.userAgent },
-    });
+    this.pair = pair;
+    if (shared) {
+      this.#s = shared;
+      return;
+    }
+    const agents = {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true }),
+    };
+    this.#s = {
+      axios: axios.create({
+        adapter: 'http',
+        // Redirects are followed by hand (reference §6); 0 also keeps streamed bodies unbuffered.
+        maxRedirects: 0,
+        maxBodyLength: Infinity,
+        maxContentLength: Infinity,
+        validateStatus: () => true,
+        httpAgent: agents.http,
+        httpsAgent: agents.https,
+        headers: { 'User-Agent': opts.userAgent },
+      }),
+      agents,
+      stats: new Map(),
+      counters: new SessionCounters(),
+      last429At: undefined,
+      closed: false,
+    };
+  }
+
+  /** The same transport, counting under `pair` (counters.ts). */
+  forPair(pair: string): Transport {
+    return new Transport(this.#o, pair, this.#s);
+  }
+
+  get counters(): SessionCounters {
+    return this.#s.counters;
+  }
+
+  /** A stream for a transfer's bytes, paced by the session's limit for that direction. */
+  throttle(direction: 'up' | 'down'): Transform {
+    return throttle(this.#o.bandwidth?.[direction] ?? null);
+  }
+
+  /** `bytes` more of a transfer went `direction`. */
+  countBytes(direction: 'up' | 'down', bytes: number): void {
+    const c = this.#s.counters.of(this.pair);
+    if (direction === 'up') c.bytesUp += bytes;
+    else c.bytesDown += bytes;
+  }
+
+  /** A transfer completed. */
+  countTransfer(direction: 'up' | 'down'): void {
+    const c = this.#s.counters.of(this.pair);
+    if (direction === 'up') c.transfersUp++;
+    else c.transfersDown++;
   }
 
   get logger(): Logger {
@@ -151,23 +204,24 @@ export class Transport {
 
   stats(): { operations: Record<string, OpStats>; last429At?: number } {
     const operations: Record<string, OpStats> = {};
-    for (const [op, s] of this.#stats) operations[op] = { ...s };
-    return { operations, ...(this.#last429At !== undefined ? { last429At: this.#last429At } : {}) };
+    for (const [op, s] of this.#s.stats) operations[op] = { ...s };
+    const last = this.#s.last429At;
+    return { operations, ...(last !== undefined ? { last429At: last } : {}) };
   }
 
   #stat(op: Operation): OpStats {
-    let s = this.#stats.get(op);
+    let s = this.#s.stats.get(op);
     if (!s) {
       s = { requests: 0, retries: 0, rateLimited: 0, failures: 0 };
-      this.#stats.set(op, s);
+      this.#s.stats.set(op, s);
     }
     return s;
   }
 
   close(): void {
-    this.#closed = true;
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#s.closed = true;
+    this.#s.agents.http.destroy();
+    this.#s.agents.https.destroy();
   }
 
   /**
@@ -181,44 +235,57 @@ export class Transport {
     token: string | null,
     consume?: StreamConsumer<T>,
   ): Promise<HttpResponse | T> {
-    if (this.#closed) throw new RemoteError('unknown', 'the Drive session is closed');
+    if (this.#s.closed) throw new RemoteError('unknown', 'the Drive session is closed');
     const host = new URL(spec.url).host;
     const stats = this.#stat(spec.op);
-    return this.#o.pacer.run(spec.op, host, async () => {
-      if (this.#closed) throw new RemoteError('unknown', 'the Drive session is closed');
-      stats.requests++;
-      let res: AxiosResponse;
-      try {
-        res = await this.#axios.request({
-          method: spec.method,
-          url: spec.url,
-          data: spec.data,
-          headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...spec.headers },
-          responseType: spec.responseType === 'stream' ? 'stream' : 'json',
-          ...(spec.signal ? { signal: spec.signal } : {}),
+    const counters = this.#s.counters;
+    const mine = counters.of(this.pair);
+    let waiting = true;
+    counters.queued(this.pair, 1);
+    const started = (): void => {
+      if (waiting) counters.queued(this.pair, -1);
+      waiting = false;
+    };
+    return this.#o.pacer
+      .run(spec.op, host, async () => {
+        started();
+        if (this.#s.closed) throw new RemoteError('unknown', 'the Drive session is closed');
+        stats.requests++;
+        mine.apiCalls[spec.op] = (mine.apiCalls[spec.op] ?? 0) + 1;
+        let res: AxiosResponse;
+        try {
+          res = await this.#s.axios.request({
+            method: spec.method,
+            url: spec.url,
+            data: spec.data,
+            headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...spec.headers },
+            responseType: spec.responseType === 'stream' ? 'stream' : 'json',
+            ...(spec.signal ? { signal: spec.signal } : {}),
+          });
+        } catch (err) {
+          throw networkError(err);
+        }
+        const headers = res.headers as Record<string, unknown>;
+        if (spec.expect.includes(res.status)) {
+          if (consume) return consume({ status: res.status, headers, body: res.data as Readable });
+          return { status: res.status, headers, data: res.data as unknown };
+        }
+        const body =
+          spec.responseType === 'stream' ? await readSmall(res.data as Readable) : (res.data as unknown);
+        const c = classifyResponse({ status: res.status, body, nameInRequest: spec.nameInRequest ?? false });
+        const now = Date.now();
+        let retryAfterMs: number | undefined;
+        if (c.errorClass === 'rate-limited') {
+          stats.rateLimited++;
+          mine.rateLimited++;
+          this.#s.last429At = now;
+          retryAfterMs = serverWaitMs(headers, now);
+        }
+        throw new RemoteError(c.errorClass, `${spec.op}: ${c.message}`, res.status, c.code, {
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         });
-      } catch (err) {
-        throw networkError(err);
-      }
-      const headers = res.headers as Record<string, unknown>;
-      if (spec.expect.includes(res.status)) {
-        if (consume) return consume({ status: res.status, headers, body: res.data as Readable });
-        return { status: res.status, headers, data: res.data as unknown };
-      }
-      const body =
-        spec.responseType === 'stream' ? await readSmall(res.data as Readable) : (res.data as unknown);
-      const c = classifyResponse({ status: res.status, body, nameInRequest: spec.nameInRequest ?? false });
-      const now = Date.now();
-      let retryAfterMs: number | undefined;
-      if (c.errorClass === 'rate-limited') {
-        stats.rateLimited++;
-        this.#last429At = now;
-        retryAfterMs = serverWaitMs(headers, now);
-      }
-      throw new RemoteError(c.errorClass, `${spec.op}: ${c.message}`, res.status, c.code, {
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
-    });
+      })
+      .finally(started);
   }
 
   /** A retry loop for one logical call (see Retrier). */
@@ -235,8 +302,10 @@ export class Transport {
     return this.#o.tokens.afterUnauthorized(rejected);
   }
 
-  countRetry(op: Operation): void {
+  countRetry(op: Operation, errorClass: string): void {
     this.#stat(op).retries++;
+    const c = this.#s.counters.of(this.pair);
+    c.retries[errorClass] = (c.retries[errorClass] ?? 0) + 1;
   }
 
   countFailure(op: Operation): void {
@@ -310,7 +379,7 @@ export class Retrier {
         if (++this.#rateWaits > opts.maxRateLimitWaits) break;
         const wait = err.retryAfterMs ?? backoffMs(this.#rateWaits, opts.rng, opts);
         t.hold(this.op, Date.now() + wait);
-        t.countRetry(this.op);
+        t.countRetry(this.op, err.errorClass);
         log.info({ op: this.op, waitMs: wait }, 'rate limited: waiting for the window to reset');
         await sleep(wait, this.signal);
         return;
@@ -318,7 +387,7 @@ export class Retrier {
       case 'auth': {
         if (this.#refreshed || token === null) break;
         this.#refreshed = true;
-        t.countRetry(this.op);
+        t.countRetry(this.op, err.errorClass);
         log.info({ op: this.op }, 'access token refused: refreshing once');
         await t.refreshAfter401(token);
         return;
@@ -327,7 +396,7 @@ export class Retrier {
       case 'long-running': {
         if (++this.#attempt >= opts.maxAttempts) break;
         const wait = backoffMs(this.#attempt, opts.rng, opts);
-        t.countRetry(this.op);
+        t.countRetry(this.op, err.errorClass);
         log.warn({ op: this.op, attempt: this.#attempt, waitMs: wait, err }, 'retrying after a failure');
         await sleep(wait, this.signal);
         this.ambiguous = true;

@@ -16,6 +16,7 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Transform } from 'node:stream';
 import type { DriveApi } from './api.js';
 import { findByName } from './api.js';
 import { RemoteError } from './errors.js';
@@ -147,6 +148,7 @@ export async function upload(
     const remaining = before.size - session.offset;
     let sent = 0;
     let stream: ReadStream | null = null;
+    let gate: Transform | null = null;
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
     try {
@@ -168,11 +170,14 @@ export async function upload(
               highWaterMark: 1 << 20,
             });
       stream = file;
+      // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
+      gate = file === null ? null : transport.throttle('up');
       const body =
-        file === null
+        file === null || gate === null
           ? Buffer.alloc(0)
-          : file.pipe(
+          : file.pipe(gate).pipe(
               meter(w, (n) => {
+                transport.countBytes('up', n - sent);
                 sent = n;
                 opts.onProgress?.({ bytesDone: session.offset + n, bytesTotal: before.size });
               }),
@@ -191,11 +196,14 @@ export async function upload(
       );
       w.stop();
       stream?.destroy();
+      gate?.destroy();
       await assertUnchanged(localPath, before);
+      transport.countTransfer('up');
       return toEntry(readFile(res.data));
     } catch (err) {
       w.stop();
       stream?.destroy();
+      gate?.destroy();
       if (opts.signal?.aborted) throw abortError(opts.signal);
       await assertUnchanged(localPath, before);
       if (!(err instanceof RemoteError)) throw err;

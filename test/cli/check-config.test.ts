@@ -44,6 +44,16 @@ test('check-config on a missing file exits 2 and names the file', async () => {
   assert.match(r.stderr, /\/nonexistent\/lw\.toml: cannot read the file/);
 });
 
+test('check-config explains a bad bwlimit or metrics_port value naming the key (exit 2)', async (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = writeConfig(dir, goodConfig(dir, '[sync]\nbwlimit_up = "10 Mbit"\nmetrics_port = -1\n'));
+  const r = await runCli(['check-config', '--config', file]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, new RegExp(`${file}: sync\\.bwlimit_up: expected bytes per second.*got "10 Mbit"`));
+  assert.match(r.stderr, new RegExp(`${file}: sync\\.metrics_port: expected a TCP port.*got -1`));
+});
+
 test('check-config explains a bad direction naming the key, and shows a one-way pair', async () => {
   const dir = tempDir();
   const bad = writeConfig(

@@ -59,10 +59,10 @@ for (const name of units) {
 }
 
 for (const name of units.filter((n) => n.endsWith('.service') && n !== 'lineworks-sync-once.service')) {
-  test(`${name} restarts on failure but never on exit codes 2, 3 or 78`, () => {
+  test(`${name} restarts on failure but never on exit codes 2, 3, 75 (state directory held) or 78`, () => {
     const text = readFileSync(join(UNITS, name), 'utf8');
     assert.match(text, /^Restart=on-failure$/m);
-    assert.match(text, /^RestartPreventExitStatus=2 3 78$/m);
+    assert.match(text, /^RestartPreventExitStatus=2 3 75 78$/m);
   });
 }
 
