@@ -169,7 +169,7 @@ function resolveConfig(data: ConfigFile, file: string, env: NodeJS.ProcessEnv): 
       concurrency: data.api?.concurrency ?? DEFAULT_API.concurrency,
     },
     sync,
-    remoteListShare: data.sync?.remote_list_share ?? DEFAULT_REMOTE_LIST_SHARE,
+    remoteListShare: (data.sync?.remote_list_share as number | undefined) ?? DEFAULT_REMOTE_LIST_SHARE,
     process: {
       bwlimitUp: parseByteRate(data.sync?.bwlimit_up) ?? DEFAULT_PROCESS.bwlimitUp,
       bwlimitDown: parseByteRate(data.sync?.bwlimit_down) ?? DEFAULT_PROCESS.bwlimitDown,

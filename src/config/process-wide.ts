@@ -1,6 +1,7 @@
 /**
- * Keys that apply to the whole process (contracts.md §2): `bwlimit_up`, `bwlimit_down` and
- * `metrics_port` are valid in `[sync]` and refused, naming the key, inside a `[[pairs]]` entry.
+ * Keys that apply to the whole process (contracts.md §2): `remote_list_share`, `bwlimit_up`,
+ * `bwlimit_down` and `metrics_port` are valid in `[sync]` and refused, naming the key, inside a
+ * `[[pairs]]` entry.
  */
 import { z } from 'zod';
 
@@ -49,8 +50,15 @@ const notInPair = z.unknown().superRefine((v, ctx) => {
     });
 });
 
+/** A share of the list budget: every pair's poller together spends at most this much of it. */
+const share = z.unknown().superRefine((v, ctx) => {
+  if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v) || v < 0.01 || v > 1))
+    ctx.addIssue({ code: 'custom', message: `expected a number from 0.01 to 1, got ${show(v)}` });
+});
+
 /** Added to the `[sync]` table's keys. */
 export const processShape = {
+  remote_list_share: share.optional(),
   bwlimit_up: byteRate.optional(),
   bwlimit_down: byteRate.optional(),
   metrics_port: port.optional(),
@@ -58,6 +66,7 @@ export const processShape = {
 
 /** Added to each `[[pairs]]` entry's keys: present = an error naming the key. */
 export const refusedInPair = {
+  remote_list_share: notInPair.optional(),
   bwlimit_up: notInPair.optional(),
   bwlimit_down: notInPair.optional(),
   metrics_port: notInPair.optional(),

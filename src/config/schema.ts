@@ -128,8 +128,6 @@ export const fileSchema = z.strictObject({
   sync: z
     .strictObject({
       ...syncShape,
-      // process-wide: every pair's poller shares it, so a [[pairs]] entry cannot set it
-      remote_list_share: numberWithin(0.01, 1).optional(),
       ...processShape,
     })
     .optional(),

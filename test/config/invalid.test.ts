@@ -145,5 +145,8 @@ test('remote_list_share is a share of the budget, and process-wide: refused in a
     'expected a number from 0.01 to 1, got 2',
   );
   one(`${MINIMAL}\n[sync]\nremote_list_share = 0\n`, 'sync.remote_list_share');
-  assert.equal(one(withPair('remote_list_share', '0.5'), 'pairs[0].remote_list_share'), 'unknown key');
+  assert.equal(
+    one(withPair('remote_list_share', '0.5'), 'pairs[0].remote_list_share'),
+    'applies to the whole process: set it in [sync], not in a [[pairs]] entry',
+  );
 });
