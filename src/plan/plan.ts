@@ -68,9 +68,23 @@ export function plan(input: PlanInput): Plan {
     const l = local.get(m.to);
     const r = remote.get(m.to);
     if (m.apply === 'remote' && l)
-      actions.push({ kind: 'move-remote', path: m.to, from: m.from, remoteKey: m.base.remoteKey, local: l });
+      actions.push({
+        kind: 'move-remote',
+        path: m.to,
+        from: m.from,
+        sideFrom: m.sideFrom,
+        remoteKey: m.base.remoteKey,
+        local: l,
+      });
     if (m.apply === 'local' && l && r)
-      actions.push({ kind: 'move-local', path: m.to, from: m.from, local: l, remote: r });
+      actions.push({
+        kind: 'move-local',
+        path: m.to,
+        from: m.from,
+        sideFrom: m.sideFrom,
+        local: l,
+        remote: r,
+      });
   }
 
   const taken = (p: string) => local.has(p) || remote.has(p) || base.has(p);
