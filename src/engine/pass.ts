@@ -25,6 +25,7 @@ import { preparePair } from './prepare.js';
 import type { Progress } from './progress.js';
 import { recordSkips } from './skips.js';
 import { remoteCodec } from './remote-codec.js';
+import { unequalPaths } from './verify.js';
 import { pruneTemps, sweepTemps } from './temps.js';
 
 export interface PassFlags {
@@ -45,13 +46,23 @@ export interface PassEnv {
   quietMs?: number;
   /** Stops starting new actions and cuts running transfers. */
   signal?: AbortSignal;
+  /** `--once`: compare both sides after the pass before claiming "in sync" (verify.ts). */
+  verify?: boolean;
 }
 
 /** How a pair's pass ended: 'guard' = stopped by a safety guard before any change. */
 export type PassResult =
   | { status: 'guard'; reason: string }
   | { status: 'failed'; reason: string }
-  | { status: 'done'; outcome: PassOutcome; again: boolean; skippedRefused: number; planned: number };
+  | {
+      status: 'done';
+      outcome: PassOutcome;
+      again: boolean;
+      skippedRefused: number;
+      planned: number;
+      /** With `verify`: where the sides still differ after a pass that met no failure (verify.ts). */
+      unequal?: string[];
+    };
 
 const MAX_PASSES = 3;
 
@@ -235,7 +246,22 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     savePending(journal, pair.name, []);
   }
   if (waiting > 0) log.debug({ pair: pair.name, waiting }, 'uploads wait until their files are quiet');
-  return { status: 'done', outcome, again: run.again, skippedRefused, planned: result.actions.length };
+  const clean = outcome.failed + outcome.refused + outcome.deferred + waiting === 0;
+  const unequal =
+    env.verify && clean
+      ? unequalPaths(localScan.entries, remoteScan.entries, ready, [
+          ...result.left,
+          ...skips.map((s) => s.path),
+        ])
+      : [];
+  return {
+    status: 'done',
+    outcome,
+    again: run.again,
+    skippedRefused,
+    planned: result.actions.length,
+    unequal,
+  };
 }
 
 /** Passes until the pair converges or MAX_PASSES ran; the last result decides the exit code. */

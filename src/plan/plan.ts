@@ -116,7 +116,7 @@ export function plan(input: PlanInput): Plan {
   const kept = keepFoldersWithSurvivors(actions, input, off.roots);
   const final = options.resync ? kept.map(neverDelete) : kept;
   const ordered = orderActions(final);
-  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped) };
+  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped), left: [...off.roots] };
 }
 
 /**

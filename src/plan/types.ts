@@ -91,4 +91,6 @@ export interface PlanSummary {
 export interface Plan {
   actions: Action[];
   summary: PlanSummary;
+  /** Roots of what the plan leaves alone on both sides: ignored, refused or clashing names. */
+  left: string[];
 }
