@@ -16,6 +16,7 @@ import { coveredBy, depth, selfAndAncestors } from './paths.js';
 import { parentOf } from '../scan/names.js';
 import { localState, remoteState } from './state.js';
 import type { Action, Plan, PlanInput, PlanSkip, PlanSummary } from './types.js';
+import { kindConflicts } from './kind-conflict.js';
 
 /**
  * Calls `visit` for every path of the three maps once, with what each side holds there: base's
@@ -113,7 +114,11 @@ export function plan(input: PlanInput): Plan {
     }
   });
 
-  const kept = keepFoldersWithSurvivors(actions, input, off.roots);
+  const kept = keepFoldersWithSurvivors(
+    kindConflicts(actions, local, remote, conflictName),
+    input,
+    off.roots,
+  );
   const final = options.resync ? kept.map(neverDelete) : kept;
   const ordered = orderActions(final);
   return { actions: ordered, summary: summarize(ordered, input.base.size, skipped), left: [...off.roots] };

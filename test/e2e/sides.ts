@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { sha, type Pair } from './harness.js';
 
 const MARKER = '.lineworks-sync';
+/** The product's temporary files (ignored by default, src/scan/ignore.ts). */
+const TEMP_PREFIX = '.lwsync-tmp-';
 
 /** Local items below `root` (the marker left out), NFC paths. */
 export function localTree(root: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string, rel: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (rel === '' && e.name === MARKER) continue;
+      if ((rel === '' && e.name === MARKER) || e.name.startsWith(TEMP_PREFIX)) continue;
       const path = (rel === '' ? e.name : `${rel}/${e.name}`).normalize('NFC');
       const abs = join(dir, e.name);
       if (e.isDirectory()) {

@@ -10,6 +10,7 @@ import { baseName, caseKey, parentOf, remoteNameProblem, unsafeRemoteName } from
 import type { LocalEntry } from '../../src/scan/types.js';
 import { conflictPath } from '../../src/plan/conflict-name.js';
 import { movesAmong, type Moved } from '../../src/plan/moves.js';
+import { kindConflicts } from '../../src/plan/kind-conflict.js';
 import { decide } from '../../src/plan/decide.js';
 import { orderActions } from '../../src/plan/order.js';
 import { coveredBy, depth, selfAndAncestors } from '../../src/plan/paths.js';
@@ -199,7 +200,11 @@ export function referencePlan(input: PlanInput): Plan {
     }
   }
 
-  const kept = keepFoldersWithSurvivors(actions, input, off.roots);
+  const kept = keepFoldersWithSurvivors(
+    kindConflicts(actions, local, remote, conflictName),
+    input,
+    off.roots,
+  );
   const final = options.resync ? kept.map(neverDelete) : kept;
   const ordered = orderActions(final);
   return { actions: ordered, summary: summarize(ordered, input.base.size, skipped), left: [...off.roots] };
