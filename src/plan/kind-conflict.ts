@@ -1,6 +1,7 @@
 /** A folder replaced by a file on one side, against changes inside it on the other (plan.ts). */
 import type { RemoteEntry } from '../remote/types.js';
 import type { LocalEntry } from '../scan/types.js';
+import { parentOf } from '../scan/names.js';
 import { coveredBy } from './paths.js';
 import type { Action } from './types.js';
 
@@ -21,7 +22,9 @@ const REMOTE_CHANGE: ReadonlySet<Action['kind']> = new Set([
 /**
  * A folder replaced by a file on one side while the other side changed something inside it: a
  * change beats a delete, so the path is a conflict (design.md "Conflicts": the local item is set
- * aside under its conflicted-copy name) and what lies under it waits for the next pass.
+ * aside under its conflicted-copy name). Under a conflict of a folder against a file, nothing is
+ * done in this pass: the executor sets the local item aside and asks for the next pass, which
+ * finds what lies under both names as it then is.
  */
 export function kindConflicts(
   actions: Action[],
@@ -30,7 +33,9 @@ export function kindConflicts(
   conflictName: (path: string) => string,
 ): Action[] {
   const roots = new Set<string>();
+  const aside = new Set<string>();
   for (const a of actions) {
+    if (a.kind === 'conflict' && (a.local.kind === 'folder' || a.remote.kind === 'folder')) aside.add(a.path);
     const side =
       a.kind === 'delete-local' && a.replaced && a.local.kind === 'folder'
         ? LOCAL_CHANGE
@@ -39,10 +44,13 @@ export function kindConflicts(
           : undefined;
     if (!side) continue;
     const under = `${a.path}/`;
-    if (actions.some((x) => side.has(x.kind) && x.path.startsWith(under))) roots.add(a.path);
+    if (actions.some((x) => side.has(x.kind) && x.path.startsWith(under))) {
+      roots.add(a.path);
+      aside.add(a.path);
+    }
   }
-  if (roots.size === 0) return actions;
-  const out = actions.filter((a) => !coveredBy(a.path, roots));
+  if (aside.size === 0) return actions;
+  const out = actions.filter((a) => !coveredBy(a.path, roots) && !coveredBy(parentOf(a.path), aside));
   for (const path of roots) {
     const l = local.get(path)!;
     const r = remote.get(path)!;

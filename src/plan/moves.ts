@@ -13,7 +13,7 @@ import type { RemoteEntry } from '../remote/types.js';
 import { baseName, caseKey, isAtOrUnder, joinRel, parentOf } from '../scan/names.js';
 import type { LocalEntry } from '../scan/types.js';
 import { byDepth, depth } from './paths.js';
-import { localState, remoteState } from './state.js';
+import { localState } from './state.js';
 
 export interface Move {
   /** 'remote': the local side moved, replay it on the remote (move-remote); 'local': the reverse. */
@@ -177,7 +177,7 @@ function findCandidates(
     const r = remoteByKey.get(b.remoteKey);
     if (r && r.path !== atRemote && !remote.has(atRemote) && r.kind === b.kind && !claimed.has(r.path)) {
       const l = local.get(atLocal);
-      if (l && localState(l, b) !== 'deleted' && !localTaken(r.path, atLocal)) {
+      if (l && l.kind === b.kind && localState(l, b) !== 'deleted' && !localTaken(r.path, atLocal)) {
         candidates.push({ apply: 'local', sideTo: r.path, base: b });
         movedRemotely.set(b.path, r.path);
         claimed.add(r.path);
@@ -187,7 +187,8 @@ function findCandidates(
     const l = localByIno.get(b.localIno);
     if (!l || l.path === atLocal || local.has(atLocal) || l.kind !== b.kind || claimed.has(l.path)) continue;
     if (l.kind === 'file' && (l.size !== b.localSize || l.mtimeMs !== b.localMtimeMs)) continue;
-    if (remoteState(remote.get(atRemote), b) === 'deleted') continue;
+    // the Drive still holds this very item there (by key: the move is replayed on that key)
+    if (remote.get(atRemote)?.resourceKey !== b.remoteKey) continue;
     remoteTaken ??= occupancy(
       remote,
       ci,
@@ -286,9 +287,12 @@ function applyMoves(
     const sideFrom = carried(sideStart, sideDone[replayedOn]);
     if (from === to && sideFrom === to) continue;
     const view = replayedOn === 'local' ? vLocal : vRemote;
-    if (vBase.get(from)?.remoteKey !== c.base.remoteKey || !view.has(sideFrom))
-      return { reject: c.base.path };
+    const held =
+      replayedOn === 'local' ? view.has(sideFrom) : vRemote.get(sideFrom)?.resourceKey === c.base.remoteKey;
+    if (vBase.get(from)?.remoteKey !== c.base.remoteKey || !held) return { reject: c.base.path };
     if ((to !== sideFrom && view.has(to)) || (to !== from && vBase.has(to))) return { reject: c.base.path };
+    for (let up = parentOf(to); up !== ''; up = parentOf(up))
+      if (view.get(up)?.kind === 'file') return { reject: c.base.path };
     moves.push({ apply: c.apply, from, sideFrom, to, base: c.base });
     journalDone.push({ from, to });
     sideDone[replayedOn].push({ from: sideFrom, to });

@@ -162,8 +162,12 @@ export class Fuzz {
       target && tree.get(target) === 'folder' ? target : folders.length ? this.pick(folders) : undefined;
     const moveTo = async (from: string, to: string) => {
       const key = keyOf(from);
-      if (parentOf(from) !== parentOf(to)) await p.other.move(key, keyOf(parentOf(to)));
-      if (nameOf(from) !== nameOf(to)) await p.other.rename(key, nameOf(to));
+      const moving = parentOf(from) !== parentOf(to);
+      const renaming = nameOf(from) !== nameOf(to);
+      // the old name may be taken in the new folder: move under a name no other item has
+      if (moving && renaming) await p.other.rename(key, `tmp-${this.seed}-${++this.serial}`);
+      if (moving) await p.other.move(key, keyOf(parentOf(to)));
+      if (renaming) await p.other.rename(key, nameOf(to));
     };
     if (op <= 1 || (!file && !folder)) {
       const path = this.freePath(tree);
