@@ -19,7 +19,7 @@ interface Seen {
 
 type Side = Map<string, Seen>;
 
-const seen = (e: LocalEntry | RemoteEntry): Seen => ({
+const seen = (e: Seen | LocalEntry | RemoteEntry): Seen => ({
   kind: e.kind,
   size: e.kind === 'file' ? e.size : 0,
 });
@@ -87,16 +87,21 @@ export function unequalPaths(
   left: Iterable<string>,
 ): string[] {
   const skip = new Set(left);
-  const l = load(local);
-  const r = load(remote);
-  for (const a of actions) play(l, r, a);
+  // no action: the listings are compared as they are, without a copy
+  const l: ReadonlyMap<string, Seen | LocalEntry> = actions.length === 0 ? local : load(local);
+  const r: ReadonlyMap<string, Seen | RemoteEntry> = actions.length === 0 ? remote : load(remote);
+  for (const a of actions) play(l as Side, r as Side, a);
   const differ = new Set<string>();
   const check = (p: string, x: Seen | undefined, y: Seen | undefined): void => {
     if (x && y && x.kind === y.kind && x.size === y.size) return;
     if (!coveredBy(p, skip)) differ.add(p);
   };
-  for (const [p, x] of l) check(p, x, r.get(p));
-  for (const [p, y] of r) if (!l.has(p)) check(p, undefined, y);
+  const get = <T extends Seen | LocalEntry | RemoteEntry>(m: ReadonlyMap<string, T>, p: string) => {
+    const e = m.get(p);
+    return e && seen(e);
+  };
+  for (const [p, x] of l) check(p, seen(x), get(r, p));
+  for (const [p, y] of r) if (!l.has(p)) check(p, undefined, seen(y));
   return [...differ].filter((p) => !coveredBy(parentPath(p), differ)).sort();
 }
 
