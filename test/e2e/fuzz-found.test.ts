@@ -29,3 +29,17 @@ test('seed 11: a folder the Drive replaced by a file, while a file was moved int
     ],
   );
 });
+
+test('seed 11: a local move and rename into a folder holding an item of its old name is one move on the Drive', async (t) => {
+  const p = await setupPair(t);
+  p.write('x/notes.md', 'moving');
+  p.write('y/notes.md', 'staying');
+  expectExit(await p.once(), 0);
+  const id = (await p.tree()).get('x/notes.md')?.fileId;
+  renameSync(join(p.local, 'x/notes.md'), join(p.local, 'y/other.md'));
+  expectExit(await p.once(), 0);
+  const tree = await p.tree();
+  assert.equal(tree.get('y/other.md')?.fileId, id);
+  assert.equal(tree.get('y/notes.md')?.sha256, sha('staying'));
+  assert.deepEqual(localTree(p.local), await remoteTree(p));
+});

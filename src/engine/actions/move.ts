@@ -34,10 +34,20 @@ export async function moveRemote(
   a: { path: string; from: string; sideFrom: string; remoteKey: string; local: LocalEntry },
 ): Promise<StepResult> {
   let entry: RemoteEntry | null = null;
+  let renaming = baseName(a.sideFrom) !== baseName(a.path);
   if (parentOf(a.sideFrom) !== parentOf(a.path)) {
-    entry = await run.remote.move(a.remoteKey, run.keys.parentKey(a.path));
+    const target = run.keys.parentKey(a.path);
+    try {
+      entry = await run.remote.move(a.remoteKey, target);
+    } catch (e) {
+      if (!(renaming && e instanceof RemoteError && e.errorClass === 'exists')) throw e;
+      // its old name is taken in the target folder: it takes its new name first, then moves
+      entry = await run.remote.rename(a.remoteKey, baseName(a.path));
+      entry = await run.remote.move(entry.resourceKey, target);
+      renaming = false;
+    }
   }
-  if (baseName(a.sideFrom) !== baseName(a.path)) {
+  if (renaming) {
     try {
       entry = await run.remote.rename(entry?.resourceKey ?? a.remoteKey, baseName(a.path));
     } catch (e) {
