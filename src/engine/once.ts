@@ -74,7 +74,10 @@ export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Pr
         const unequal = result.unequal ?? [];
         recordUnequal(journal, pair.name, unequal, Date.now());
         if (unequal.length > 0) {
-          console.error(`error: pair "${pair.name}": the sides still differ at ${unequal.join(', ')}`);
+          const more = unequal.length > 10 ? ` and ${unequal.length - 10} more (see status)` : '';
+          console.error(
+            `error: pair "${pair.name}": the sides still differ at ${unequal.slice(0, 10).join(', ')}${more}`,
+          );
           pairCode = worse(pairCode, EXIT.PARTIAL);
         }
         if (result.outcome.failed === 0 && unequal.length === 0) journal.setLastSync(pair.name, Date.now());
