@@ -43,3 +43,18 @@ test('seed 11: a local move and rename into a folder holding an item of its old 
   assert.equal(tree.get('y/notes.md')?.sha256, sha('staying'));
   assert.deepEqual(localTree(p.local), await remoteTree(p));
 });
+
+test('seed 301: a local move and rename where both its old name in the target and its new name where it is are taken', async (t) => {
+  const p = await setupPair(t);
+  p.write('x/notes.md', 'moving');
+  p.write('x/other.md', 'x other');
+  p.write('y/notes.md', 'y notes');
+  expectExit(await p.once(), 0);
+  const id = (await p.tree()).get('x/notes.md')?.fileId;
+  renameSync(join(p.local, 'x/notes.md'), join(p.local, 'y/other.md'));
+  expectExit(await p.once(), 0);
+  const tree = await p.tree();
+  assert.equal(tree.get('y/other.md')?.fileId, id);
+  assert.equal(tree.get('y/other.md')?.sha256, sha('moving'));
+  assert.deepEqual(localTree(p.local), await remoteTree(p));
+});

@@ -29,6 +29,8 @@ function followBase(run: PairRun, from: string, to: string, remote?: RemoteEntry
   });
 }
 
+const taken = (e: unknown): boolean => e instanceof RemoteError && e.errorClass === 'exists';
+
 export async function moveRemote(
   run: PairRun,
   a: { path: string; from: string; sideFrom: string; remoteKey: string; local: LocalEntry },
@@ -40,11 +42,17 @@ export async function moveRemote(
     try {
       entry = await run.remote.move(a.remoteKey, target);
     } catch (e) {
-      if (!(renaming && e instanceof RemoteError && e.errorClass === 'exists')) throw e;
-      // its old name is taken in the target folder: it takes its new name first, then moves
-      entry = await run.remote.rename(a.remoteKey, baseName(a.path));
+      if (!(renaming && taken(e))) throw e;
+      // its old name is taken in the target folder: it takes its new name first, then moves; when
+      // that name is taken where it is, it moves under a passing name no other item has
+      try {
+        entry = await run.remote.rename(a.remoteKey, baseName(a.path));
+        renaming = false;
+      } catch (e2) {
+        if (!taken(e2)) throw e2;
+        entry = await run.remote.rename(a.remoteKey, `${baseName(a.path)} (moving ${run.now()})`);
+      }
       entry = await run.remote.move(entry.resourceKey, target);
-      renaming = false;
     }
   }
   if (renaming) {
