@@ -9,7 +9,7 @@
  * Every few rounds, and at the end, fault-free runs must bring the sides to equal with exit 0.
  *
  * LWSYNC_FUZZ_SEED (default 11), LWSYNC_FUZZ_ROUNDS (default DEFAULT_ROUNDS) and LWSYNC_FUZZ_GROUP
- * (rounds per run, default 5) choose the run; a failure prints the command that replays it.
+ * (rounds per run, default 8) choose the run; a failure prints the command that replays it.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const DEFAULT_ROUNDS = 200;
 const SEED = Number(process.env.LWSYNC_FUZZ_SEED ?? 11);
 const ROUNDS = Number(process.env.LWSYNC_FUZZ_ROUNDS ?? DEFAULT_ROUNDS);
 /** Rounds of edits (and their faults) per `--once`: the child process's start dominates a round. */
-const GROUP = Number(process.env.LWSYNC_FUZZ_GROUP ?? 5);
+const GROUP = Number(process.env.LWSYNC_FUZZ_GROUP ?? 8);
 /** Fault-free runs allowed to bring the sides back to equal. */
 const SETTLE_RUNS = 3;
 const WRITES = new Set(['upload-url', 'upload', 'createfolder', 'delete', 'copy', 'move', 'rename']);
