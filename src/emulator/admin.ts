@@ -64,6 +64,20 @@ export async function handleAdmin(
         rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         return send(res, 200, rows);
       }
+      case 'GET trash': {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const key = driveKey(url.searchParams.get('drive') ?? 'me');
+        if (!key || !env.store.hasDrive(key)) return send(res, 404, { error: 'unknown drive' });
+        const rows = env.store.trashedItems(key).map((it) => ({
+          fileId: it.id,
+          name: it.name,
+          type: it.folder ? 'folder' : 'file',
+          size: it.folder ? 0 : it.size,
+          sha256: it.folder ? null : it.sha256,
+        }));
+        rows.sort((a, b) => (a.fileId < b.fileId ? -1 : a.fileId > b.fileId ? 1 : 0));
+        return send(res, 200, rows);
+      }
       case 'GET requests':
         return send(res, 200, requestLog(env));
       case 'DELETE requests':

@@ -277,6 +277,11 @@ export class Store {
     this.db.transaction(() => ids.forEach((i) => stmt.run(i)))();
   }
 
+  /** The drive's trashed items (a trashed folder's contents are trashed with it). */
+  trashedItems(drive: string): Item[] {
+    return this.sql('SELECT * FROM items WHERE drive = ? AND trashed = 1').all(drive) as Item[];
+  }
+
   driveItems(drive: string): Item[] {
     return this.sql('SELECT * FROM items WHERE drive = ? AND trashed = 0').all(drive) as Item[];
   }

@@ -20,6 +20,7 @@ import { savePending, type PendingItem } from './pending.js';
 import { oneWayOf } from './one-sided.js';
 import { recordSkips } from './skips.js';
 import { pruneTemps } from './temps.js';
+import { unequalPaths } from './verify.js';
 
 export interface Sides {
   base: ReadonlyMap<string, BaseRow>;
@@ -164,5 +165,17 @@ export async function planAndRun(
     savePending(journal, pair.name, []);
   }
   if (waiting > 0) log.debug({ pair: pair.name, waiting }, 'uploads wait until their files are quiet');
-  return { status: 'done', outcome, again: run.again, skippedRefused, planned: result.actions.length };
+  const clean = outcome.failed + outcome.refused + outcome.deferred + waiting === 0;
+  const unequal =
+    env.verify && clean
+      ? unequalPaths(sides.local, sides.remote, ready, [...result.left, ...skips.map((s) => s.path)])
+      : [];
+  return {
+    status: 'done',
+    outcome,
+    again: run.again,
+    skippedRefused,
+    planned: result.actions.length,
+    unequal,
+  };
 }

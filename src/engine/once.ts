@@ -7,6 +7,7 @@ import { syncPair, type PassResult } from './pass.js';
 import { recordApiUse } from './api-use.js';
 import { createProgress } from './progress.js';
 import { openEngine, requestCount } from './session.js';
+import { recordUnequal } from './verify.js';
 
 export interface OnceFlags {
   dryRun: boolean;
@@ -43,6 +44,7 @@ export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Pr
         log,
         stateDir: config.stateDir,
         progress,
+        verify: true,
         out: (line: string) =>
           console.log(flags.dryRun && config.pairs.length > 1 ? `[${pair.name}] ${line}` : line),
       };
@@ -67,9 +69,18 @@ export async function runOnce(config: Config, flags: OnceFlags, log: Logger): Pr
       }
       if (result.status === 'guard') console.error(`stopped: pair "${pair.name}": ${result.reason}`);
       if (result.status === 'failed') console.error(`error: pair "${pair.name}": ${result.reason}`);
-      const pairCode = exitOf(result);
+      let pairCode = exitOf(result);
       if (result.status === 'done' && !flags.dryRun) {
-        if (result.outcome.failed === 0) journal.setLastSync(pair.name, Date.now());
+        const unequal = result.unequal ?? [];
+        recordUnequal(journal, pair.name, unequal, Date.now());
+        if (unequal.length > 0) {
+          const more = unequal.length > 10 ? ` and ${unequal.length - 10} more (see status)` : '';
+          console.error(
+            `error: pair "${pair.name}": the sides still differ at ${unequal.slice(0, 10).join(', ')}${more}`,
+          );
+          pairCode = worse(pairCode, EXIT.PARTIAL);
+        }
+        if (result.outcome.failed === 0 && unequal.length === 0) journal.setLastSync(pair.name, Date.now());
         log.info({ pair: pair.name, ...result.outcome, exit: pairCode }, 'pass finished');
       }
       code = worse(code, pairCode);

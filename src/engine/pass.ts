@@ -42,13 +42,23 @@ export interface PassEnv {
   quietMs?: number;
   /** Stops starting new actions and cuts running transfers. */
   signal?: AbortSignal;
+  /** `--once`: compare both sides after the pass before claiming "in sync" (verify.ts). */
+  verify?: boolean;
 }
 
 /** How a pair's pass ended: 'guard' = stopped by a safety guard before any change. */
 export type PassResult =
   | { status: 'guard'; reason: string }
   | { status: 'failed'; reason: string }
-  | { status: 'done'; outcome: PassOutcome; again: boolean; skippedRefused: number; planned: number };
+  | {
+      status: 'done';
+      outcome: PassOutcome;
+      again: boolean;
+      skippedRefused: number;
+      planned: number;
+      /** With `verify`: where the sides still differ after a pass that met no failure (verify.ts). */
+      unequal?: string[];
+    };
 
 const MAX_PASSES = 3;
 

@@ -34,5 +34,29 @@ export function orderActions(actions: readonly Action[]): Action[] {
     if (x.d !== y.d) return y.d - x.d;
     return x.i - y.i;
   });
-  return indexed.map((x) => x.a);
+  return afterMovesOut(indexed.map((x) => x.a));
+}
+
+/**
+ * A folder replaced by a file whose side moved items out of it: those moves come first, so the
+ * folder is deleted (and the file put in its place) only after them.
+ */
+function afterMovesOut(ordered: Action[]): Action[] {
+  let out = ordered;
+  for (const d of ordered) {
+    if (!(d.kind === 'delete-remote' || d.kind === 'delete-local') || !d.replaced) continue;
+    const moveKind = d.kind === 'delete-remote' ? 'move-remote' : 'move-local';
+    const under = `${d.path}/`;
+    let last = -1;
+    out.forEach((m, i) => {
+      if (m.kind === moveKind && (m.sideFrom.startsWith(under) || m.from.startsWith(under))) last = i;
+    });
+    if (last < 0 || last < out.indexOf(d)) continue;
+    const after = out[last]!;
+    const placed = out.filter((a) => a === d || (a.path === d.path && a.kind !== 'forget' && a !== d));
+    const rest = out.filter((a) => !placed.includes(a));
+    rest.splice(rest.indexOf(after) + 1, 0, ...placed);
+    out = rest;
+  }
+  return out;
 }

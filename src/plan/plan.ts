@@ -16,6 +16,7 @@ import { coveredBy, depth, selfAndAncestors } from './paths.js';
 import { parentOf } from '../scan/names.js';
 import { localState, remoteState } from './state.js';
 import type { Action, Plan, PlanInput, PlanSkip, PlanSummary } from './types.js';
+import { kindConflicts } from './kind-conflict.js';
 
 /**
  * Calls `visit` for every path of the three maps once, with what each side holds there: base's
@@ -71,9 +72,23 @@ export function plan(input: PlanInput): Plan {
     const l = local.get(m.to);
     const r = remote.get(m.to);
     if (m.apply === 'remote' && l)
-      actions.push({ kind: 'move-remote', path: m.to, from: m.from, remoteKey: m.base.remoteKey, local: l });
+      actions.push({
+        kind: 'move-remote',
+        path: m.to,
+        from: m.from,
+        sideFrom: m.sideFrom,
+        remoteKey: m.base.remoteKey,
+        local: l,
+      });
     if (m.apply === 'local' && l && r)
-      actions.push({ kind: 'move-local', path: m.to, from: m.from, local: l, remote: r });
+      actions.push({
+        kind: 'move-local',
+        path: m.to,
+        from: m.from,
+        sideFrom: m.sideFrom,
+        local: l,
+        remote: r,
+      });
   }
 
   const taken = (p: string) => local.has(p) || remote.has(p) || base.has(p);
@@ -102,10 +117,14 @@ export function plan(input: PlanInput): Plan {
     }
   });
 
-  const kept = keepFoldersWithSurvivors(actions, input, off.roots);
+  const kept = keepFoldersWithSurvivors(
+    kindConflicts(actions, local, remote, conflictName),
+    input,
+    off.roots,
+  );
   const final = directed.finish(options.resync ? kept.map(neverDelete) : kept);
   const ordered = orderActions(final);
-  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped) };
+  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped), left: [...off.roots] };
 }
 
 /**

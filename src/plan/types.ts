@@ -60,10 +60,13 @@ export type Action =
   | (At & { kind: 'delete-remote'; remote: RemoteEntry; replaced?: boolean })
   /** Move into the pair's local trash; `local` is what the scan saw (skip if it changed since). */
   | (At & { kind: 'delete-local'; local: LocalEntry; replaced?: boolean })
-  /** Rename/move the remote item `remoteKey` from `from` to `path`; base rows under `from` follow. */
-  | (At & { kind: 'move-remote'; from: string; remoteKey: string; local: LocalEntry })
-  /** Rename/move the local item at `from` to `path`; base rows under `from` follow. */
-  | (At & { kind: 'move-local'; from: string; local: LocalEntry; remote: RemoteEntry })
+  /**
+   * Rename/move the remote item `remoteKey`, now at `sideFrom` on the Drive, to `path`; base rows
+   * under `from` follow (`sideFrom` differs from `from` when the local side moved a folder above it).
+   */
+  | (At & { kind: 'move-remote'; from: string; sideFrom: string; remoteKey: string; local: LocalEntry })
+  /** Rename/move the local item now at `sideFrom` on disk to `path`; base rows under `from` follow. */
+  | (At & { kind: 'move-local'; from: string; sideFrom: string; local: LocalEntry; remote: RemoteEntry })
   /**
    * Both sides changed (or are new) and differ. The remote keeps `path`; the local item is renamed to
    * `conflictPath` and uploaded, then the remote version is downloaded to `path` (design.md
@@ -108,4 +111,6 @@ export interface PlanSummary {
 export interface Plan {
   actions: Action[];
   summary: PlanSummary;
+  /** Roots of what the plan leaves alone on both sides: ignored, refused or clashing names. */
+  left: string[];
 }

@@ -6,20 +6,14 @@
 import type { BaseRow } from '../../src/journal/types.js';
 import type { RemoteEntry } from '../../src/remote/types.js';
 import type { IgnoreRules } from '../../src/scan/ignore.js';
-import {
-  baseName,
-  caseKey,
-  isAtOrUnder,
-  parentOf,
-  remoteNameProblem,
-  unsafeRemoteName,
-} from '../../src/scan/names.js';
+import { baseName, caseKey, parentOf, remoteNameProblem, unsafeRemoteName } from '../../src/scan/names.js';
 import type { LocalEntry } from '../../src/scan/types.js';
 import { conflictPath } from '../../src/plan/conflict-name.js';
+import { movesAmong, type Moved } from '../../src/plan/moves.js';
+import { kindConflicts } from '../../src/plan/kind-conflict.js';
 import { decide } from '../../src/plan/decide.js';
 import { orderActions } from '../../src/plan/order.js';
 import { coveredBy, depth, selfAndAncestors } from '../../src/plan/paths.js';
-import { localState, remoteState } from '../../src/plan/state.js';
 import type { Action, Plan, PlanInput, PlanSkip, PlanSummary } from '../../src/plan/types.js';
 
 // ---- hands-off.ts
@@ -117,53 +111,7 @@ function caseClashes(
   }
 }
 
-// ---- moves.ts
-interface Move {
-  /** 'remote': the local side moved, replay it on the remote (move-remote); 'local': the reverse. */
-  apply: 'remote' | 'local';
-  /** Source path in the world after the earlier moves of the list. */
-  from: string;
-  to: string;
-  base: BaseRow;
-}
-
-interface Moved {
-  moves: Move[];
-  base: Map<string, BaseRow>;
-  local: Map<string, LocalEntry>;
-  remote: Map<string, RemoteEntry>;
-}
-
-function rewrite<T extends { path: string }>(map: Map<string, T>, from: string, to: string): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const [p, v] of map) {
-    if (isAtOrUnder(p, from) && from !== '') {
-      const np = to + p.slice(from.length);
-      const moved: T & { diskPath?: string } = { ...v, path: np };
-      delete moved.diskPath; // after the move the item sits at its NFC path
-      out.set(np, moved);
-    } else out.set(p, v);
-  }
-  return out;
-}
-
-/** Answers whether `path` is taken by another item (by case-fold key when `ci`). */
-function occupancy(map: ReadonlyMap<string, unknown>, ci: boolean): (path: string, self: string) => boolean {
-  const byCase = new Map<string, string[]>();
-  if (ci) {
-    for (const p of map.keys()) {
-      const k = caseKey(p);
-      const list = byCase.get(k);
-      if (list) list.push(p);
-      else byCase.set(k, [p]);
-    }
-  }
-  return (path, self) => {
-    if (map.has(path) && path !== self) return true;
-    return ci && (byCase.get(caseKey(path)) ?? []).some((p) => p !== self);
-  };
-}
-
+// ---- moves.ts (the move rules themselves are src/plan/moves.ts's, issue 11)
 function findMoves(
   base: ReadonlyMap<string, BaseRow>,
   local: ReadonlyMap<string, LocalEntry>,
@@ -175,48 +123,11 @@ function findMoves(
   const remoteByKey = new Map<string, RemoteEntry>();
   for (const r of remote.values())
     if (base.get(r.path)?.remoteKey !== r.resourceKey) remoteByKey.set(r.resourceKey, r);
-
-  const localTaken = occupancy(local, false);
-  const remoteTaken = occupancy(remote, ci);
-  const candidates: Omit<Move, 'from'>[] = [];
-  const claimed = new Set<string>();
+  // every row, not only those an item points at (the fast path of src/plan/moves.ts)
   const sorted = [...base.values()].sort(
     (a, b) => a.path.length - b.path.length || (a.path < b.path ? -1 : 1),
   );
-  for (const b of sorted) {
-    const r = remoteByKey.get(b.remoteKey);
-    if (r && !remote.has(b.path) && r.kind === b.kind && local.has(b.path) && !claimed.has(r.path)) {
-      if (localState(local.get(b.path), b) !== 'deleted' && !localTaken(r.path, b.path)) {
-        candidates.push({ apply: 'local', to: r.path, base: b });
-        claimed.add(r.path);
-        continue;
-      }
-    }
-    const l = localByIno.get(b.localIno);
-    if (!l || local.has(b.path) || l.kind !== b.kind || claimed.has(l.path)) continue;
-    if (l.kind === 'file' && (l.size !== b.localSize || l.mtimeMs !== b.localMtimeMs)) continue;
-    if (remoteState(remote.get(b.path), b) === 'deleted') continue;
-    if (remoteTaken(l.path, b.path)) continue;
-    candidates.push({ apply: 'remote', to: l.path, base: b });
-    claimed.add(l.path);
-  }
-
-  let vBase = new Map(base);
-  let vLocal = new Map(local);
-  let vRemote = new Map(remote);
-  const moves: Move[] = [];
-  const done: { from: string; to: string }[] = [];
-  for (const c of candidates) {
-    let from = c.base.path;
-    for (const d of done) if (isAtOrUnder(from, d.from)) from = d.to + from.slice(d.from.length);
-    if (from === c.to) continue;
-    moves.push({ ...c, from });
-    done.push({ from: c.base.path, to: c.to });
-    vBase = rewrite(vBase, from, c.to);
-    if (c.apply === 'remote') vRemote = rewrite(vRemote, from, c.to);
-    else vLocal = rewrite(vLocal, from, c.to);
-  }
-  return { moves, base: vBase, local: vLocal, remote: vRemote };
+  return movesAmong(sorted, { base, local, remote, localByIno, remoteByKey }, ci);
 }
 
 // ---- plan.ts
@@ -243,9 +154,23 @@ export function referencePlan(input: PlanInput): Plan {
     const l = local.get(m.to);
     const r = remote.get(m.to);
     if (m.apply === 'remote' && l)
-      actions.push({ kind: 'move-remote', path: m.to, from: m.from, remoteKey: m.base.remoteKey, local: l });
+      actions.push({
+        kind: 'move-remote',
+        path: m.to,
+        from: m.from,
+        sideFrom: m.sideFrom,
+        remoteKey: m.base.remoteKey,
+        local: l,
+      });
     if (m.apply === 'local' && l && r)
-      actions.push({ kind: 'move-local', path: m.to, from: m.from, local: l, remote: r });
+      actions.push({
+        kind: 'move-local',
+        path: m.to,
+        from: m.from,
+        sideFrom: m.sideFrom,
+        local: l,
+        remote: r,
+      });
   }
 
   const taken = (p: string) => local.has(p) || remote.has(p) || base.has(p);
@@ -275,10 +200,14 @@ export function referencePlan(input: PlanInput): Plan {
     }
   }
 
-  const kept = keepFoldersWithSurvivors(actions, input, off.roots);
+  const kept = keepFoldersWithSurvivors(
+    kindConflicts(actions, local, remote, conflictName),
+    input,
+    off.roots,
+  );
   const final = options.resync ? kept.map(neverDelete) : kept;
   const ordered = orderActions(final);
-  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped) };
+  return { actions: ordered, summary: summarize(ordered, input.base.size, skipped), left: [...off.roots] };
 }
 
 /**

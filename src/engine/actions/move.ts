@@ -29,15 +29,33 @@ function followBase(run: PairRun, from: string, to: string, remote?: RemoteEntry
   });
 }
 
+const taken = (e: unknown): boolean => e instanceof RemoteError && e.errorClass === 'exists';
+
 export async function moveRemote(
   run: PairRun,
-  a: { path: string; from: string; remoteKey: string; local: LocalEntry },
+  a: { path: string; from: string; sideFrom: string; remoteKey: string; local: LocalEntry },
 ): Promise<StepResult> {
   let entry: RemoteEntry | null = null;
-  if (parentOf(a.from) !== parentOf(a.path)) {
-    entry = await run.remote.move(a.remoteKey, run.keys.parentKey(a.path));
+  let renaming = baseName(a.sideFrom) !== baseName(a.path);
+  if (parentOf(a.sideFrom) !== parentOf(a.path)) {
+    const target = run.keys.parentKey(a.path);
+    try {
+      entry = await run.remote.move(a.remoteKey, target);
+    } catch (e) {
+      if (!(renaming && taken(e))) throw e;
+      // its old name is taken in the target folder: it takes its new name first, then moves; when
+      // that name is taken where it is, it moves under a passing name no other item has
+      try {
+        entry = await run.remote.rename(a.remoteKey, baseName(a.path));
+        renaming = false;
+      } catch (e2) {
+        if (!taken(e2)) throw e2;
+        entry = await run.remote.rename(a.remoteKey, `${baseName(a.path)} (moving ${run.now()})`);
+      }
+      entry = await run.remote.move(entry.resourceKey, target);
+    }
   }
-  if (baseName(a.from) !== baseName(a.path)) {
+  if (renaming) {
     try {
       entry = await run.remote.rename(entry?.resourceKey ?? a.remoteKey, baseName(a.path));
     } catch (e) {
@@ -49,7 +67,7 @@ export async function moveRemote(
       entry = sent.entry;
     }
   }
-  run.keys.move(a.from, a.path);
+  run.keys.move(a.sideFrom, a.path);
   if (entry?.kind === 'folder') run.keys.set(a.path, entry.resourceKey);
   followBase(run, a.from, a.path, entry ?? undefined);
   run.log.info(
@@ -59,13 +77,17 @@ export async function moveRemote(
   return 'done';
 }
 
-export function moveLocal(run: PairRun, a: { path: string; from: string; remote: RemoteEntry }): StepResult {
-  const src = findOnDisk(run.root, a.from);
+export function moveLocal(
+  run: PairRun,
+  a: { path: string; from: string; sideFrom: string; remote: RemoteEntry },
+): StepResult {
+  const src = findOnDisk(run.root, a.sideFrom);
   const dst = join(run.root, a.path);
   if (!src || statFacts(dst)) return 'deferred';
   mkdirSync(dirname(dst), { recursive: true });
   renameSync(src, dst);
-  run.keys.move(a.from, a.path);
+  // the Drive did not change: its folders' keys are already where the listing saw them
+  if (a.remote.kind === 'folder') run.keys.set(a.path, a.remote.resourceKey);
   followBase(run, a.from, a.path);
   run.log.info({ pair: run.pair.name, action: 'move-local', from: a.from, path: a.path }, 'moved local item');
   return 'done';
