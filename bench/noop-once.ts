@@ -22,8 +22,9 @@
  * minimum, under 150 MB RSS at 100,000 files.
  *
  * Run (builds dist/ first when it is missing; needs /usr/bin/time and GNU find):
- *   node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR]
+ *   node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR] [--json]
  *
+ * `--json` prints one JSON object on stdout instead of the table (bench/all.ts reads it).
  * `--reuse DIR` times again a tree an earlier `--keep` run left in DIR (no build, no first sync).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -78,9 +79,10 @@ const files = process.argv.includes('--100k') ? 100_000 : Number(arg('--files') 
 const runs = Number(arg('--runs') ?? 5);
 const reuse = arg('--reuse');
 const keep = process.argv.includes('--keep') || reuse !== undefined;
+const json = process.argv.includes('--json');
 if (!Number.isInteger(files) || files < 1 || !Number.isInteger(runs) || runs < 1) {
   console.error(
-    'usage: node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR]',
+    'usage: node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR] [--json]',
   );
   process.exit(2);
 }
@@ -361,6 +363,33 @@ async function main(): Promise<void> {
       ['local side / find (pairwise)', `${fmt3(ratio(locals, finds), 2)}×`],
       ['whole no-op --once / find (pairwise)', `${fmt3(ratio(noop, finds), 1)}×`],
     ];
+    if (json) {
+      const med = (xs: number[]): number => stats(xs).median;
+      console.log(
+        JSON.stringify({
+          files: reuse === undefined ? files : null,
+          folders: minimum.folders - 1,
+          runs,
+          firstSync: { wallS: first.wallS, rssMB: first.rssKiB * MB, reused: reuse !== undefined },
+          noop: {
+            wallS: med(wall(noop)),
+            rssMB: med(rss(noop)) * MB,
+            cpuS: med(noop.map((x) => x.userS + x.sysS)),
+          },
+          noopViaNode: { wallS: med(wall(viaNode)), rssMB: med(rss(viaNode)) * MB },
+          find: { wallS: med(wall(finds)), rssMB: med(rss(finds)) * MB },
+          localSide: { wallS: med(wall(locals)), rssMB: med(rss(locals)) * MB },
+          localOverFind: med(ratio(locals, finds)),
+          noopOverFind: med(ratio(noop, finds)),
+          lists,
+          rootLists,
+          minimumLists: minimum.min,
+          otherCalls: others,
+        }),
+      );
+      failed = false;
+      return;
+    }
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\nno-op --once bench (${runs} runs after 1 warm-up; API calls: by operation and status)`);
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
