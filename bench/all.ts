@@ -124,10 +124,12 @@ function transferRows(t: VsCurlResult): Row[] {
     const c = t[way].client.map((x) => x.mibps);
     const u = t[way].curl.map((x) => x.mibps);
     const pairs = c.map((x, i) => x / (u[i] as number));
+    const gib = t.mib / 1024;
+    const cpu = (xs: { cpuS: number }[]): string => f(median(xs.map((x) => x.cpuS / gib)), 1);
     return [
       `${way} of ${t.mib} MiB, Drive client vs curl, one emulator, ${t.runs} alternating rounds (median MiB/s)`,
-      `${f(median(c), 0)} MiB/s (${f(Math.min(...c), 0)}–${f(Math.max(...c), 0)})`,
-      `curl ${f(median(u), 0)} MiB/s (${f(Math.min(...u), 0)}–${f(Math.max(...u), 0)})`,
+      `${f(median(c), 0)} MiB/s (${f(Math.min(...c), 0)}–${f(Math.max(...c), 0)}); CPU ${cpu(t[way].client)} s/GiB`,
+      `curl ${f(median(u), 0)} MiB/s (${f(Math.min(...u), 0)}–${f(Math.max(...u), 0)}); CPU ${cpu(t[way].curl)} s/GiB`,
       `${ratio(median(c), median(u))} (pairwise ${f(Math.min(...pairs), 2)}–${f(Math.max(...pairs), 2)})`,
       `≥ ${TARGET.transfer}×`,
       `client ${f(Math.max(...t[way].client.map((x) => x.rssMB)), 0)} MB (under tsx), curl ${f(Math.max(...t[way].curl.map((x) => x.rssMB)), 0)} MB, emulator ${f(t.emulatorPeakRssMB, 0)} MB`,
@@ -141,7 +143,7 @@ function noopRows(n: NoopResult): Row[] {
   const floor = BUDGET_PER_MIN / 60;
   return [
     [
-      `no-op \`--once\`, ${k} files in ${n.folders} folders (median of ${n.runs})`,
+      `no-op \`--once\`, ${k} files in ${n.folders.toLocaleString('en')} folders (median of ${n.runs})`,
       `${f(n.noop.wallS, 3)} s`,
       `\`find -printf\` ${f(n.find.wallS, 3)} s`,
       ratio(n.noop.wallS, n.find.wallS, 1),

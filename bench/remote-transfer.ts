@@ -95,6 +95,8 @@ interface PhaseResult {
   phase: string;
   bytes: number;
   seconds: number;
+  /** user+sys CPU seconds of this process during the transfer. */
+  cpuS: number;
   maxRssMB: number;
   offsets: number[];
   /** Downloads: bytes on disk when the connection broke (the next request asks `Range: bytes=N-`). */
@@ -124,15 +126,19 @@ async function phase(
   let localSha = '';
   let bytes = 0;
   let t1 = 0;
+  let cpu0 = process.cpuUsage();
+  let cpu = cpu0;
   if (name.startsWith('upload')) {
     if (dropAfter > 0)
       await admin.post('faults', { operation: 'upload', times: 2, dropAfterBytes: dropAfter });
     t0 = Date.now();
+    cpu0 = process.cpuUsage();
     const entry = await remote.upload(file, null, name + '.bin', {
       overwrite: true,
       onSession: (s: UploadSession) => offsets.push(s.offset),
     });
     t1 = Date.now();
+    cpu = process.cpuUsage(cpu0);
     bytes = entry.size;
     const tree = (await admin.get('tree', { params: { drive: 'me' } })).data as {
       path: string;
@@ -146,8 +152,10 @@ async function phase(
     if (dropAfter > 0)
       await admin.post('faults', { operation: 'download-content', times: 2, dropAfterBytes: dropAfter });
     t0 = Date.now();
+    cpu0 = process.cpuUsage();
     const entry = await remote.download(src.resourceKey, file);
     t1 = Date.now();
+    cpu = process.cpuUsage(cpu0);
     bytes = entry.size;
     const tree = (await admin.get('tree', { params: { drive: 'me' } })).data as {
       path: string;
@@ -171,6 +179,7 @@ async function phase(
     phase: name,
     bytes,
     seconds,
+    cpuS: (cpu.user + cpu.system) / 1e6,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     offsets,
     localSha,

@@ -43,6 +43,8 @@ interface Urls {
 interface Transfer {
   mibps: number;
   seconds: number;
+  /** user+sys CPU seconds the transferring process spent (the client: during the transfer; curl: all). */
+  cpuS: number;
   rssMB: number;
 }
 
@@ -145,23 +147,26 @@ function client(name: 'upload-1' | 'download-1', urls: Urls, tokenFile: string, 
   const p = JSON.parse(line) as {
     bytes: number;
     seconds: number;
+    cpuS: number;
     maxRssMB: number;
     localSha: string;
     remoteSha: string;
   };
   if (!p.localSha || p.localSha !== p.remoteSha) throw new Error(`client ${name}: sha256 differs`);
-  return { seconds: p.seconds, mibps: p.bytes / MiB / p.seconds, rssMB: p.maxRssMB };
+  return { seconds: p.seconds, mibps: p.bytes / MiB / p.seconds, cpuS: p.cpuS, rssMB: p.maxRssMB };
 }
 
-/** curl under /usr/bin/time: its `-w` line and its peak RSS (MB). */
-function curl(args: string[], timeFile: string): { out: string; rssMB: number } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, 'curl', '-s', ...args], {
+/** curl under /usr/bin/time: its `-w` line, its peak RSS (MB) and CPU seconds. */
+function curl(args: string[], timeFile: string): { out: string; rssMB: number; cpuS: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, 'curl', '-s', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error(`curl exited ${r.status}: ${r.stdout}`);
-  const kib = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-  return { out: r.stdout.trim(), rssMB: Math.round(kib / 1024) };
+  const [kib, user, sys] = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '')
+    .split(' ')
+    .map(Number);
+  return { out: r.stdout.trim(), rssMB: Math.round(kib! / 1024), cpuS: user! + sys! };
 }
 
 async function curlUpload(
@@ -207,7 +212,7 @@ async function curlUpload(
   const seconds = apiS + Number(secs);
   if ((await remoteRow(urls, '/curl.bin')).sha256 !== (await sha256(file)))
     throw new Error('curl upload: sha256 differs');
-  return { seconds, mibps: bytes / MiB / seconds, rssMB: c.rssMB };
+  return { seconds, mibps: bytes / MiB / seconds, cpuS: c.cpuS, rssMB: c.rssMB };
 }
 
 async function curlDownload(urls: Urls, token: string, src: string, dir: string): Promise<Transfer> {
@@ -238,7 +243,7 @@ async function curlDownload(urls: Urls, token: string, src: string, dir: string)
   const seconds = apiS + Number(secs);
   if ((await sha256(dst)) !== (await sha256(src))) throw new Error('curl download: sha256 differs');
   rmSync(dst, { force: true });
-  return { seconds, mibps: Number(size) / MiB / seconds, rssMB: c.rssMB };
+  return { seconds, mibps: Number(size) / MiB / seconds, cpuS: c.cpuS, rssMB: c.rssMB };
 }
 
 function vmHwmMB(pid: number): number {
