@@ -264,9 +264,10 @@ async function main(): Promise<number> {
   const full = values.full === true;
   const startedAt = new Date();
   const loadStart = load();
+  let interrupted = false;
   const onSignal = (): void => {
+    interrupted = true;
     for (const c of live) stopGroup(c);
-    process.exitCode = 130;
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
 
@@ -295,7 +296,7 @@ async function main(): Promise<number> {
     transferRows,
   );
   for (const files of full ? [10_000, 100_000] : [10_000]) {
-    if (process.exitCode === 130) break;
+    if (interrupted) break;
     await step(
       `no-op --once at ${files} files`,
       () =>
@@ -307,7 +308,7 @@ async function main(): Promise<number> {
       noopRows,
     );
   }
-  if (process.exitCode !== 130)
+  if (!interrupted)
     await step(
       'daemon',
       () => bench<DaemonResult>('daemon.ts', [...(full ? [] : ['--quick']), '--json'], full ? 3600 : 900),
@@ -331,7 +332,7 @@ async function main(): Promise<number> {
       'the client stays above what the Drive would let it do.',
   );
   for (const m of failures) console.log(`FAILED: ${m}`);
-  return failures.length ? 1 : ((process.exitCode as number | undefined) ?? 0);
+  return interrupted ? 130 : failures.length ? 1 : 0;
 }
 
 process.exitCode = await main();

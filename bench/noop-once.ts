@@ -167,6 +167,9 @@ function writeConfig(dir: string, urls: Urls, local: string, stateDir: string): 
   return file;
 }
 
+/** The timed runs under way (bench's own signal handler stops them and removes their time file). */
+const running = new Map<ChildProcess, string>();
+
 /** Runs cmd under /usr/bin/time; stdout to /dev/null, stderr to errFile (appended) when given. */
 function timed(cmd: string[], errFile?: string, env?: NodeJS.ProcessEnv): Promise<Timed> {
   const out = join(tmpdir(), `lwsync-noop-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -175,10 +178,14 @@ function timed(cmd: string[], errFile?: string, env?: NodeJS.ProcessEnv): Promis
     const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', out, ...cmd], {
       stdio: ['ignore', 'ignore', err ? 'pipe' : 'ignore'],
       env: { ...process.env, ...env },
+      // its own process group, so that a signal to this bench stops the timed command too
+      detached: true,
     });
     if (err) child.stderr!.pipe(err);
+    running.set(child, out);
     child.once('error', reject);
     child.once('close', (code) => {
+      running.delete(child);
       try {
         const lines = readFileSync(out, 'utf8').trim().split('\n');
         rmSync(out, { force: true });
@@ -237,10 +244,24 @@ async function main(): Promise<void> {
   const syncErr = join(dir, 'sync.err');
   let emu: ChildProcess | null = null;
   let failed = true;
+  let interrupted = false;
   const onSignal = (): void => {
+    interrupted = true;
+    const gone = emu && emu.exitCode === null ? new Promise((r) => emu!.once('exit', r)) : Promise.resolve();
     emu?.kill('SIGTERM');
-    say(`interrupted; left ${dir}`);
-    process.exit(130);
+    for (const [child, out] of running) {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      rmSync(out, { force: true });
+    }
+    void Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]).then(() => {
+      if (keep) say(`interrupted; left ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
@@ -403,8 +424,11 @@ async function main(): Promise<void> {
       emu.kill('SIGTERM');
       await exited;
     }
-    if (keep || failed) say(`kept ${dir}${failed ? ' (the run failed: its logs are there)' : ''}`);
-    else rmSync(dir, { recursive: true, force: true });
+    // interrupted: the signal handler removes the folder (unless --keep)
+    if (!interrupted) {
+      if (keep || failed) say(`kept ${dir}${failed ? ' (the run failed: its logs are there)' : ''}`);
+      else rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
