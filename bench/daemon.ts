@@ -27,7 +27,9 @@
  *   node --import tsx bench/daemon.ts [--folders 1000] [--files 10] [--edits 100]
  *       [--folder-mtime none|parent|ancestors] [--idle 150] [--warmup 30] [--gap 1.5]
  *       [--edit-timeout 300] [--remote-timeout 600] [--rate-limit 240] [--poll-seconds N] [--keep]
+ *       [--json]
  *   --quick: 100 folders × 5 files, 10 edits, 60 s idle, 10 s warm-up, 180 s remote timeout.
+ *   --json: one JSON object of the figures on stdout instead of the table (bench/all.ts reads it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -80,7 +82,7 @@ interface LogEntry {
 const USAGE =
   'usage: node --import tsx bench/daemon.ts [--quick] [--folders N] [--files N] [--edits N] ' +
   '[--folder-mtime none|parent|ancestors] [--idle S] [--warmup S] [--gap S] [--edit-timeout S] ' +
-  '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep]';
+  '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep] [--json]';
 
 function options() {
   const { values } = parseArgs({
@@ -98,6 +100,7 @@ function options() {
       'rate-limit': { type: 'string' },
       'poll-seconds': { type: 'string' },
       keep: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     strict: true,
   });
@@ -127,6 +130,7 @@ function options() {
     rateLimit: Math.floor(num('rate-limit', 240, 1)),
     pollSeconds: values['poll-seconds'] === undefined ? undefined : Math.floor(num('poll-seconds', 60, 1)),
     keep: values.keep === true,
+    json: values.json === true,
   };
   if (o.edits >= o.folders)
     throw new Error(
@@ -338,6 +342,12 @@ function cpuTicks(pid: number): number {
   return (f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0);
 }
 
+/** The peak RSS of a live process (VmHWM), kB. */
+function hwmKiB(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
 function rssKiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
@@ -438,6 +448,7 @@ async function main(): Promise<number> {
     void cleanup().then(() => process.exit(1));
   }, budgetS * 1000);
   const out: [string, string][] = [];
+  let figures: Record<string, unknown> | null = null;
   const daemonArgs = ['--config', join(dir, 'daemon.toml')];
   try {
     say(`building ${o.folders} folders × ${o.files} files under ${local}`);
@@ -609,6 +620,7 @@ async function main(): Promise<number> {
     const idleLists = idleOps.get('list') ?? 0;
     const cpuPct = ((cpu1 - cpu0) / hz / (idleMs / 1000)) * 100;
 
+    const peakKiB = hwmKiB(pid);
     const term = await stop(daemon, 15_000);
     say(`daemon stopped: exit ${term.code} after ${(term.ms / 1000).toFixed(1)} s`);
 
@@ -627,6 +639,34 @@ async function main(): Promise<number> {
     const rssSorted = [...rss].filter(Number.isFinite).sort((a, b) => a - b);
     const budget = o.rateLimit;
 
+    figures = {
+      folders: o.folders,
+      files: total,
+      edits: o.edits,
+      gapS: o.gapS,
+      rateLimit: budget,
+      seedS,
+      localToRemote: {
+        medianS: percentile(lat, 50) / 1000,
+        p95S: percentile(lat, 95) / 1000,
+        arrived,
+        timeoutS: o.editTimeoutS,
+      },
+      remoteToLocal: {
+        hotS: targets[0]!.arrived / 1000,
+        coldS: targets[1]!.arrived / 1000,
+        timeoutS: o.remoteTimeoutS,
+      },
+      idle: {
+        seconds: idleMs / 1000,
+        listsPerMin: idleLists / idleMin,
+        callsPerMin: idleLog.length / idleMin,
+        rssMB: (rssSorted.at(-1) ?? NaN) / 1024,
+        cpuPct,
+      },
+      peakRssMB: peakKiB / 1024,
+      sigterm: { code: term.code, seconds: term.ms / 1000 },
+    };
     out.push(
       ['date', new Date(started).toISOString()],
       [
@@ -706,7 +746,9 @@ async function main(): Promise<number> {
   } finally {
     clearTimeout(watchdog);
     await cleanup();
-    if (out.length) {
+    if (o.json) {
+      if (figures) console.log(JSON.stringify(figures));
+    } else if (out.length) {
       const width = Math.max(...out.map(([k]) => k.length));
       console.log(`\ndaemon bench\n${out.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}`);
     }

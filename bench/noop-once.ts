@@ -22,8 +22,9 @@
  * minimum, under 150 MB RSS at 100,000 files.
  *
  * Run (builds dist/ first when it is missing; needs /usr/bin/time and GNU find):
- *   node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR]
+ *   node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR] [--json]
  *
+ * `--json` prints one JSON object on stdout instead of the table (bench/all.ts reads it).
  * `--reuse DIR` times again a tree an earlier `--keep` run left in DIR (no build, no first sync).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -78,9 +79,10 @@ const files = process.argv.includes('--100k') ? 100_000 : Number(arg('--files') 
 const runs = Number(arg('--runs') ?? 5);
 const reuse = arg('--reuse');
 const keep = process.argv.includes('--keep') || reuse !== undefined;
+const json = process.argv.includes('--json');
 if (!Number.isInteger(files) || files < 1 || !Number.isInteger(runs) || runs < 1) {
   console.error(
-    'usage: node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR]',
+    'usage: node --import tsx bench/noop-once.ts [--files N | --100k] [--runs 5] [--keep] [--reuse DIR] [--json]',
   );
   process.exit(2);
 }
@@ -165,6 +167,9 @@ function writeConfig(dir: string, urls: Urls, local: string, stateDir: string): 
   return file;
 }
 
+/** The timed runs under way (bench's own signal handler stops them and removes their time file). */
+const running = new Map<ChildProcess, string>();
+
 /** Runs cmd under /usr/bin/time; stdout to /dev/null, stderr to errFile (appended) when given. */
 function timed(cmd: string[], errFile?: string, env?: NodeJS.ProcessEnv): Promise<Timed> {
   const out = join(tmpdir(), `lwsync-noop-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -173,10 +178,14 @@ function timed(cmd: string[], errFile?: string, env?: NodeJS.ProcessEnv): Promis
     const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', out, ...cmd], {
       stdio: ['ignore', 'ignore', err ? 'pipe' : 'ignore'],
       env: { ...process.env, ...env },
+      // its own process group, so that a signal to this bench stops the timed command too
+      detached: true,
     });
     if (err) child.stderr!.pipe(err);
+    running.set(child, out);
     child.once('error', reject);
     child.once('close', (code) => {
+      running.delete(child);
       try {
         const lines = readFileSync(out, 'utf8').trim().split('\n');
         rmSync(out, { force: true });
@@ -235,10 +244,24 @@ async function main(): Promise<void> {
   const syncErr = join(dir, 'sync.err');
   let emu: ChildProcess | null = null;
   let failed = true;
+  let interrupted = false;
   const onSignal = (): void => {
+    interrupted = true;
+    const gone = emu && emu.exitCode === null ? new Promise((r) => emu!.once('exit', r)) : Promise.resolve();
     emu?.kill('SIGTERM');
-    say(`interrupted; left ${dir}`);
-    process.exit(130);
+    for (const [child, out] of running) {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      rmSync(out, { force: true });
+    }
+    void Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]).then(() => {
+      if (keep) say(`interrupted; left ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
@@ -361,6 +384,33 @@ async function main(): Promise<void> {
       ['local side / find (pairwise)', `${fmt3(ratio(locals, finds), 2)}×`],
       ['whole no-op --once / find (pairwise)', `${fmt3(ratio(noop, finds), 1)}×`],
     ];
+    if (json) {
+      const med = (xs: number[]): number => stats(xs).median;
+      console.log(
+        JSON.stringify({
+          files: reuse === undefined ? files : null,
+          folders: minimum.folders - 1,
+          runs,
+          firstSync: { wallS: first.wallS, rssMB: first.rssKiB * MB, reused: reuse !== undefined },
+          noop: {
+            wallS: med(wall(noop)),
+            rssMB: med(rss(noop)) * MB,
+            cpuS: med(noop.map((x) => x.userS + x.sysS)),
+          },
+          noopViaNode: { wallS: med(wall(viaNode)), rssMB: med(rss(viaNode)) * MB },
+          find: { wallS: med(wall(finds)), rssMB: med(rss(finds)) * MB },
+          localSide: { wallS: med(wall(locals)), rssMB: med(rss(locals)) * MB },
+          localOverFind: med(ratio(locals, finds)),
+          noopOverFind: med(ratio(noop, finds)),
+          lists,
+          rootLists,
+          minimumLists: minimum.min,
+          otherCalls: others,
+        }),
+      );
+      failed = false;
+      return;
+    }
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\nno-op --once bench (${runs} runs after 1 warm-up; API calls: by operation and status)`);
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
@@ -374,8 +424,11 @@ async function main(): Promise<void> {
       emu.kill('SIGTERM');
       await exited;
     }
-    if (keep || failed) say(`kept ${dir}${failed ? ' (the run failed: its logs are there)' : ''}`);
-    else rmSync(dir, { recursive: true, force: true });
+    // interrupted: the signal handler removes the folder (unless --keep)
+    if (!interrupted) {
+      if (keep || failed) say(`kept ${dir}${failed ? ' (the run failed: its logs are there)' : ''}`);
+      else rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -95,6 +95,8 @@ interface PhaseResult {
   phase: string;
   bytes: number;
   seconds: number;
+  /** user+sys CPU seconds of this process during the transfer. */
+  cpuS: number;
   maxRssMB: number;
   offsets: number[];
   /** Downloads: bytes on disk when the connection broke (the next request asks `Range: bytes=N-`). */
@@ -119,17 +121,24 @@ async function phase(
   const remote = session.remote({ kind: 'user', userId: 'me' });
   await admin.delete('requests');
   const offsets: number[] = [];
-  const t0 = Date.now();
+  let t0 = 0;
   let remoteSha = '';
   let localSha = '';
   let bytes = 0;
+  let t1 = 0;
+  let cpu0 = process.cpuUsage();
+  let cpu = cpu0;
   if (name.startsWith('upload')) {
     if (dropAfter > 0)
       await admin.post('faults', { operation: 'upload', times: 2, dropAfterBytes: dropAfter });
+    t0 = Date.now();
+    cpu0 = process.cpuUsage();
     const entry = await remote.upload(file, null, name + '.bin', {
       overwrite: true,
       onSession: (s: UploadSession) => offsets.push(s.offset),
     });
+    t1 = Date.now();
+    cpu = process.cpuUsage(cpu0);
     bytes = entry.size;
     const tree = (await admin.get('tree', { params: { drive: 'me' } })).data as {
       path: string;
@@ -142,7 +151,11 @@ async function phase(
     if (!src || src === 'root') throw new Error('upload-1.bin missing');
     if (dropAfter > 0)
       await admin.post('faults', { operation: 'download-content', times: 2, dropAfterBytes: dropAfter });
+    t0 = Date.now();
+    cpu0 = process.cpuUsage();
     const entry = await remote.download(src.resourceKey, file);
+    t1 = Date.now();
+    cpu = process.cpuUsage(cpu0);
     bytes = entry.size;
     const tree = (await admin.get('tree', { params: { drive: 'me' } })).data as {
       path: string;
@@ -151,7 +164,8 @@ async function phase(
     remoteSha = tree.find((t) => t.path.replace(/^\//, '') === 'upload-1.bin')?.sha256 ?? '';
     localSha = await sha256(file);
   }
-  const seconds = (Date.now() - t0) / 1000;
+  // the transfer alone (its API calls included), not the checks after it
+  const seconds = (t1 - t0) / 1000;
   const requests = ((await admin.get('requests')).data as PhaseResult['requests']).filter((r) =>
     ['upload', 'upload-url', 'download', 'download-content'].includes(r.operation),
   );
@@ -165,6 +179,7 @@ async function phase(
     phase: name,
     bytes,
     seconds,
+    cpuS: (cpu.user + cpu.system) / 1e6,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     offsets,
     localSha,
