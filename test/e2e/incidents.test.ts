@@ -272,3 +272,31 @@ test('nextcloud #1238: an ignore rule added later never deletes the now-ignored 
   for (const [path, digest] of Object.entries(before))
     assert.equal(after[path], digest, `${path} kept on the Drive`);
 });
+
+test('remotely-save #1064: a root that vanishes and comes back within a run causes no deletes', async (t) => {
+  // the percent and count guards are opened wide: the root guard alone must hold
+  const p = await synced(t, TEN, 'max_delete_percent = 100\nmax_delete_count = 100000');
+  const before = await remoteShas(p);
+  const pending = async (): Promise<number> =>
+    ((await (await fetch(`${p.emu.urls.admin}/faults`)).json()) as unknown[]).length;
+  // the run's first listing (finding the pair's folder) and second (walking it) are slow
+  await p.fault({ operation: 'list', times: 1, delayMs: 2500 });
+  await p.fault({ operation: 'list', times: 1, delayMs: 2500 });
+  await p.clearRequests();
+  const run = p.once();
+  const away = join(p.dir, 'remounting');
+  const until = async (n: number): Promise<void> => {
+    for (let i = 0; i < 300 && (await pending()) > n; i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  await until(1); // the run checked the root and is finding its remote folder
+  renameSync(p.local, away);
+  await until(0); // the run is walking both sides now
+  renameSync(away, p.local);
+  const r = await run;
+  assert.deepEqual(await writeCalls(p), []);
+  assert.deepEqual(await remoteShas(p), before, 'nothing deleted on the Drive');
+  expectExit(r, 3);
+  assert.deepEqual(p.localFiles(), Object.keys(TEN).sort());
+  expectExit(await p.once(), 0);
+  assert.deepEqual(await remoteShas(p), before);
+});
