@@ -5,6 +5,7 @@
  * test/INCIDENTS.md maps every row to its test.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -299,4 +300,35 @@ test('remotely-save #1064: a root that vanishes and comes back within a run caus
   assert.deepEqual(p.localFiles(), Object.keys(TEN).sort());
   expectExit(await p.once(), 0);
   assert.deepEqual(await remoteShas(p), before);
+});
+
+test('nextcloud #3076: the local disk fills up during downloads: nothing deleted on the Drive, the run reports and stops; it converges once there is room', async (t) => {
+  const p = await setupPair(t);
+  // the local root is a 1 MiB tmpfs (needs the right to mount, as root in CI)
+  mkdirSync(p.local);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', p.local]);
+  try {
+    p.write('a.txt', 'a');
+    expectExit(await p.once(), 0);
+    const big = (i: number): Buffer => Buffer.alloc(400 * 1024, i);
+    for (let i = 1; i <= 4; i++) await p.putRemote(`photo${i}.jpg`, big(i));
+    const before = await remoteShas(p);
+    await p.clearRequests();
+    const r = await p.once();
+    assert.notEqual(r.code, 0, 'the run says not everything arrived');
+    assert.match(`${r.stdout}${r.stderr}`, /ENOSPC|no space/i);
+    assert.deepEqual(await writeCalls(p), [], 'no write reached the Drive, no delete above all');
+    assert.deepEqual(await remoteShas(p), before);
+    const status = await p.cli(['status', '--config', p.configFile]);
+    assert.match(status.stdout, /photo\d\.jpg/, 'status names what did not arrive');
+    for (const f of p.localFiles()) {
+      if (f === 'a.txt' || f.startsWith('.lwsync-tmp-')) continue; // a partial download keeps its temp name
+      assert.equal(sha(readFileSync(join(p.local, f))), before[f], `${f} is whole or absent`);
+    }
+    execFileSync('mount', ['-o', 'remount,size=4m', p.local]);
+    expectExit(await p.once(), 0);
+    assert.deepEqual(localShas(p), before);
+  } finally {
+    execFileSync('umount', [p.local]);
+  }
 });
