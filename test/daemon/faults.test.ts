@@ -43,6 +43,8 @@ test('the daemon rides out 429s, 500/503/598 answers, dropped transfers and a to
     60_000,
   );
   assert.equal(sha(readFileSync(join(p.local, 'down.bin'))), sha(down));
+  const left = (await (await fetch(`${p.emu.urls.admin}/faults`)).json()) as unknown[];
+  assert.deepEqual(left, [], 'every injected fault was met');
   assert.equal(d.child.exitCode, null, 'the daemon is still running');
   assert.equal((await d.stop()).code, 0);
 });
