@@ -7,6 +7,7 @@ import { readSmallBody } from './http.js';
 import { rfc3339 } from './fileobj.js';
 import { MY_DRIVE } from './store.js';
 import { parseBase } from './drives.js';
+import { itemsUnder } from './treepath.js';
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -50,7 +51,9 @@ export async function handleAdmin(
         const key = driveKey(url.searchParams.get('drive') ?? 'me');
         if (!key || !env.store.hasDrive(key)) return send(res, 404, { error: 'unknown drive' });
         const paths = new Map<string, string>();
-        const rows = env.store.driveItems(key).map((it) => ({
+        const under = url.searchParams.get('path');
+        const items = under === null ? env.store.driveItems(key) : itemsUnder(env, key, under);
+        const rows = items.map((it) => ({
           path: env.store.path(it, paths),
           fileId: it.id,
           type: it.folder ? 'folder' : 'file',

@@ -31,6 +31,8 @@ Options:
   --blocked-extensions LIST   e.g. exe,bat
   --no-move                   move and rename answer 404
   --latency MS                delay before every answer (default 0)
+  --folder-mtime M            none|parent|ancestors: a change inside a folder also sets that
+                              folder's / every ancestor's modifiedTime (default none)
   --jwt-public-key FILE       PEM public key that verifies jwt-bearer assertions
   -h, --help                  this text
 

@@ -22,6 +22,8 @@ export interface Knobs {
   latency: number;
   /** PEM of the service account's public key (jwt-bearer grant, reference §1); file path as a flag. */
   jwtPublicKey: string;
+  /** Whether a change inside a folder sets that folder's / every ancestor's `modifiedTime` (contracts §3). */
+  folderMtime: 'none' | 'parent' | 'ancestors';
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -40,6 +42,7 @@ export const DEFAULT_KNOBS: Knobs = {
   noMove: false,
   latency: 0,
   jwtPublicKey: '',
+  folderMtime: 'none',
 };
 
 type Kind = 'int' | 'bool' | 'list' | 'string' | readonly string[];
@@ -60,6 +63,7 @@ export const KNOB_KINDS: Record<keyof Knobs, Kind> = {
   noMove: 'bool',
   latency: 'int',
   jwtPublicKey: 'string',
+  folderMtime: ['none', 'parent', 'ancestors'],
 };
 
 export function isKnob(name: string): name is keyof Knobs {

@@ -450,7 +450,17 @@ class Daemon {
   /** Runs a job and reads its report: hot folders, folder-time learning, a full pass if asked. */
   async #job(ps: PairState, what: string, seeds: JobSeeds): Promise<number | null> {
     const start = Date.now();
-    const report: JobReport = await runJob(this.#env(ps), ps.pair, ps.rootKey, seeds);
+    const covering = new Set<string>();
+    let report: JobReport;
+    try {
+      report = await runJob(this.#env(ps), ps.pair, ps.rootKey, seeds, covering);
+    } catch (err) {
+      // what the job had taken in (events, a listing now in the view) is not lost: asked again later
+      for (const p of covering) ps.again.add(p);
+      if (covering.size > 0)
+        ps.againAt = Date.now() + Math.max(ps.pair.remotePollSeconds * 1000, MIN_AGAIN_MS);
+      throw err;
+    }
     const { result } = report;
     if (result.status === 'full') {
       this.#log.info({ pair: ps.pair.name, reason: result.reason }, 'a full pass is needed');

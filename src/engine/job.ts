@@ -24,6 +24,8 @@ import {
   nfc,
   parentOf,
   scanPaths,
+  type IgnoreRules,
+  type PathScan,
 } from '../scan/index.js';
 import { planAndRun } from './apply.js';
 import { RemoteKeys } from './keys.js';
@@ -62,8 +64,6 @@ const NOTHING: PassResult = {
 class Freshener {
   readonly fresh = new Set<string>();
   readonly #listed = new Set<string>();
-  /** Paths the job must plan because a remote look moved something there or away. */
-  readonly more = new Set<string>();
   full: string | null = null;
 
   constructor(
@@ -71,6 +71,8 @@ class Freshener {
     readonly pair: string,
     readonly remote: Remote,
     readonly rootKey: string | null,
+    /** Paths the job must plan because a remote look changed the view there. */
+    readonly more: Set<string>,
   ) {}
 
   /** The fileId of the remote folder at `path`, if the view knows one. */
@@ -189,6 +191,51 @@ class Freshener {
   }
 }
 
+interface Scope {
+  /** Paths planned with their subtrees, and the ancestors planned alone. */
+  deep: Set<string>;
+  ancestors: Set<string>;
+  base: Map<string, BaseRow>;
+  remote: Map<string, RemoteEntry>;
+  local: PathScan;
+}
+
+/** The three sides of the asked paths, their subtrees and their ancestors. */
+async function gather(
+  journal: Journal,
+  name: string,
+  root: string,
+  rules: IgnoreRules,
+  asked: ReadonlySet<string>,
+): Promise<Scope> {
+  const deep = new Set<string>();
+  for (const p of [...asked].sort(byDepth)) if (!coveredBy(p, deep)) deep.add(p);
+  const ancestors = new Set<string>();
+  for (const p of deep) for (const a of selfAndAncestors(parentOf(p))) if (!deep.has(a)) ancestors.add(a);
+  const base = new Map<string, BaseRow>();
+  const remote = new Map<string, RemoteEntry>();
+  for (const p of deep) {
+    for (const b of journal.baseUnder(name, p)) base.set(b.path, b);
+    for (const [path, e] of viewUnder(journal, name, p)) remote.set(path, e);
+  }
+  for (const a of ancestors) {
+    const b = journal.getBaseRow(name, a);
+    if (b) base.set(a, b);
+    const e = viewAt(journal, name, a);
+    if (e) remote.set(a, e);
+  }
+  const local = await scanPaths(
+    root,
+    rules,
+    [
+      ...[...deep].map((path) => ({ path, deep: true })),
+      ...[...ancestors].map((path) => ({ path, deep: false })),
+    ],
+    (p) => base.get(p),
+  );
+  return { deep, ancestors, base, remote, local };
+}
+
 /** True when something is at `path` on disk (under its NFC name or the name the event gave). */
 function onDisk(root: string, path: string, rawName: string | undefined): boolean {
   return existsSync(join(root, path)) || (rawName !== undefined && existsSync(join(root, rawName)));
@@ -200,6 +247,8 @@ export async function runJob(
   pair: PairConfig,
   rootKey: string | null,
   seeds: JobSeeds,
+  /** Filled as the job learns which paths it covers, so that a job that throws can be run again. */
+  covering: Set<string> = new Set(),
 ): Promise<JobReport> {
   const { journal } = env;
   const name = pair.name;
@@ -216,9 +265,10 @@ export async function runJob(
     const n = nfc(p);
     if (n === '') return full('the local root itself changed');
     asked.add(n);
+    covering.add(n);
     if (n !== p) raw.set(n, p);
   }
-  const f = new Freshener(journal, name, env.remote, rootKey);
+  const f = new Freshener(journal, name, env.remote, rootKey, covering);
   if (seeds.listed) await f.list(seeds.listed.folder, seeds.listed.entries);
   if (f.full) return full(f.full);
 
@@ -241,34 +291,24 @@ export async function runJob(
   for (const p of f.more) asked.add(p);
   if (asked.size === 0) return { result: NOTHING, touched: [], wroteInto: [] };
 
-  // the paths planned: each asked path with its subtree, and the ancestors of all of them
-  const deep = new Set<string>();
-  for (const p of [...asked].sort(byDepth)) if (!coveredBy(p, deep)) deep.add(p);
-  const ancestors = new Set<string>();
-  for (const p of deep) for (const a of selfAndAncestors(parentOf(p))) if (!deep.has(a)) ancestors.add(a);
-
-  const base = new Map<string, BaseRow>();
-  const remote = new Map<string, RemoteEntry>();
-  for (const p of deep) {
-    for (const b of journal.baseUnder(name, p)) base.set(b.path, b);
-    for (const [path, e] of viewUnder(journal, name, p)) remote.set(path, e);
-  }
-  for (const a of ancestors) {
-    const b = journal.getBaseRow(name, a);
-    if (b) base.set(a, b);
-    const e = viewAt(journal, name, a);
-    if (e) remote.set(a, e);
-  }
+  // the paths planned: each asked path with its subtree, and the ancestors of all of them; an
+  // ancestor the base knows that is gone from a side is planned with its whole subtree instead
   const rules = loadIgnore(pair.local, pair.ignore);
-  const local = await scanPaths(
-    pair.local,
-    rules,
-    [
-      ...[...deep].map((path) => ({ path, deep: true })),
-      ...[...ancestors].map((path) => ({ path, deep: false })),
-    ],
-    (p) => base.get(p),
+  let scope = await gather(journal, name, pair.local, rules, asked);
+  const gone = [...scope.ancestors].filter(
+    (a) => scope.base.has(a) && (!scope.local.entries.has(a) || !scope.remote.has(a)),
   );
+  if (gone.length > 0) {
+    for (const a of gone) {
+      const key = scope.base.get(a)!.remoteKey;
+      await f.get(a, key);
+      if (f.full) return full(f.full);
+      asked.add(a);
+    }
+    for (const p of f.more) asked.add(p);
+    scope = await gather(journal, name, pair.local, rules, asked);
+  }
+  const { deep, ancestors, base, remote, local } = scope;
   const keys = new RemoteKeys(rootKey);
   for (const b of base.values()) if (b.kind === 'folder') keys.set(b.path, b.remoteKey);
   for (const e of remote.values()) if (e.kind === 'folder') keys.set(e.path, e.resourceKey);

@@ -41,8 +41,11 @@ async function learn(p: Pair, d: Daemon): Promise<void> {
   }
 }
 
-async function tree(t: Parameters<typeof setupPair>[0], folderMtime: string): Promise<Pair> {
-  const p = await setupPair(t, { sync: SYNC, knobs: { folderMtime } as never });
+async function tree(
+  t: Parameters<typeof setupPair>[0],
+  folderMtime: 'none' | 'parent' | 'ancestors',
+): Promise<Pair> {
+  const p = await setupPair(t, { sync: SYNC, knobs: { folderMtime } });
   for (let i = 0; i < BRANCHES; i++) p.write(`a/${i}/x/file.txt`, `file ${i}`);
   assert.equal((await p.once()).code, 0);
   // the folders' recorded times must be older than the writes that test them (whole seconds)

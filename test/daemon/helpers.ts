@@ -16,8 +16,10 @@ export interface Daemon {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-export function startDaemon(t: TestContext, configFile: string, level = 'info'): Daemon {
-  const child = spawn(process.execPath, [BIN, '--config', configFile], {
+/** `wrap`: a command that runs the daemon's command line (given as its arguments), e.g. `unshare`. */
+export function startDaemon(t: TestContext, configFile: string, level = 'info', wrap: string[] = []): Daemon {
+  const argv = [...wrap, process.execPath, BIN, '--config', configFile];
+  const child = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, LWSYNC_LOG_LEVEL: level },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

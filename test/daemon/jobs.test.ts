@@ -169,3 +169,26 @@ test('a folder that stops being ignored (.lwsyncignore edited) is synced and wat
   );
   assert.equal((await d.stop()).code, 0);
 });
+
+test('a poll job that fails after the listing entered the view is run again: a remote delete is not forgotten', async (t) => {
+  const p = await seeded(t);
+  const d = await running(t, p, 'debug');
+  // every get fails for a while: the job that follows the listing cannot place the vanished file
+  await p.fault({ operation: 'get', times: 30, status: 500 });
+  const photo = await p.remoteAt('photos/cat.jpg');
+  await p.other.delete(photo.resourceKey);
+  await waitUntil(
+    () => logLines(d.output(), 'sync work failed; trying again later').length > 0,
+    'a failed job',
+    d,
+  );
+  await fetch(`${p.emu.urls.admin}/faults`, { method: 'DELETE' });
+  await waitUntil(
+    () => readLocal(p, 'photos/cat.jpg') === null,
+    'the remote delete applied locally',
+    d,
+    30_000,
+  );
+  assert.equal(readLocal(p, 'top.txt'), 'top');
+  assert.equal((await d.stop()).code, 0);
+});

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Journal } from '../../src/journal/index.js';
 import { setupPair, sha } from '../e2e/harness.js';
-import { running, startDaemon, waitUntil, type Daemon } from './helpers.js';
+import { logLines, running, startDaemon, waitUntil, type Daemon } from './helpers.js';
 
 const SYNC = 'remote_poll_seconds = 1\nlocal_quiet_ms = 200';
 
@@ -85,5 +85,42 @@ test('a daemon killed during an upload continues that upload session after a res
     readdirSync(p.local).filter((f) => f.includes('lwsync-tmp')),
     [],
   );
+  assert.equal((await d.stop()).code, 0);
+});
+
+test('out of inotify watches (ENOSPC), the daemon warns once and keeps the folder in sync by rescans', async (t) => {
+  const p = await setupPair(t, { sync: SYNC });
+  for (let i = 0; i < 8; i++) p.write(`d${i}/f.txt`, `file ${i}`);
+  assert.equal((await p.once()).code, 0);
+  // a user namespace of its own whose inotify watch limit is 3: the kernel refuses the fourth watch
+  const limited = [
+    'unshare',
+    '-Ur',
+    'sh',
+    '-c',
+    'echo 3 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"',
+  ];
+  const d = startDaemon(t, p.configFile, 'debug', limited);
+  await waitUntil(() => logLines(d.output(), 'watching').length > 0, 'the "watching" line', d);
+  assert.deepEqual(logLines(d.output(), 'watching')[0]?.pollingOnly, ['docs']);
+  p.write('d5/f.txt', 'edited without a watcher');
+  p.write('d7/new.txt', 'new without a watcher');
+  await waitUntil(
+    async () => {
+      const tree = await p.tree();
+      return (
+        tree.get('d5/f.txt')?.sha256 === sha('edited without a watcher') &&
+        tree.get('d7/new.txt')?.sha256 === sha('new without a watcher')
+      );
+    },
+    'both changes on the Drive through rescans',
+    d,
+  );
+  const warnings = d
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('the inotify watch limit is reached'));
+  assert.equal(warnings.length, 1, 'one clear warning');
+  assert.match(warnings[0]!, /max_user_watches/);
   assert.equal((await d.stop()).code, 0);
 });

@@ -4,6 +4,7 @@ import { ApiError, exists, invalid, notFound } from '../errors/api-error.js';
 import { readJsonObject, sendJson, type Ctx } from '../http.js';
 import type { Env } from '../env.js';
 import { fileObject } from '../fileobj.js';
+import { touchFolders } from '../foldertime.js';
 import { checkName, fileTypeOf, nameKey, suffixed } from '../names.js';
 import { newId, type Item, type Store } from '../store.js';
 import type { Route } from '../drives.js';
@@ -194,7 +195,10 @@ async function createFolder(ctx: Ctx, env: Env, drive: string, route: Route): Pr
   const parent = folderIn(env, drive, route.fileId);
   if (clash(env, drive, parent, name)) throw exists(`${name} already exists.`);
   const it = newItem(env, drive, parent, name, true);
-  env.store.insert(it);
+  env.store.db.transaction(() => {
+    env.store.insert(it);
+    touchFolders(env, parent, it.created);
+  })();
   sendJson(ctx, 201, fileObject(env.store, it, env.knobs));
 }
 
@@ -230,7 +234,11 @@ async function copy(ctx: Ctx, env: Env, drive: string, route: Route): Promise<vo
   const bytes = env.store.subtree(src.id).reduce((n, i) => n + (i.folder ? 0 : i.size), 0);
   if (env.store.usage(drive).used + bytes > env.knobs.quota)
     throw new ApiError(403, 'LIMIT_EXCEEDED', 'Drive capacity exceeded.');
-  const copyItem = env.store.db.transaction(() => copyTree(env, src, parent, src.name))();
+  const copyItem = env.store.db.transaction(() => {
+    const made = copyTree(env, src, parent, src.name);
+    touchFolders(env, parent, made.created);
+    return made;
+  })();
   sendJson(ctx, 201, fileObject(env.store, copyItem, env.knobs));
 }
 
@@ -243,7 +251,14 @@ async function move(ctx: Ctx, env: Env, drive: string, route: Route): Promise<vo
     throw new ApiError(400, 'BAD_REQUEST', 'Cannot move a folder into its own subtree.');
   if (clash(env, drive, parent, src.name, src.id))
     throw exists(`${src.name} already exists in the target folder.`);
-  env.store.update(src.id, { parent });
+  const now = Date.now();
+  env.store.db.transaction(() => {
+    env.store.update(src.id, { parent });
+    if (src.parent !== parent) {
+      touchFolders(env, src.parent, now);
+      touchFolders(env, parent, now);
+    }
+  })();
   sendJson(ctx, 200, fileObject(env.store, env.store.item(src.id) as Item, env.knobs));
 }
 
@@ -253,13 +268,19 @@ async function rename(ctx: Ctx, env: Env, drive: string, route: Route): Promise<
   const name = nameFrom(body);
   const src = itemIn(env, drive, route.fileId as string);
   if (clash(env, drive, src.parent, name, src.id)) throw exists(`${name} already exists.`);
-  env.store.update(src.id, { name, nkey: name.toLowerCase() });
+  env.store.db.transaction(() => {
+    env.store.update(src.id, { name, nkey: name.toLowerCase() });
+    touchFolders(env, src.parent);
+  })();
   sendJson(ctx, 200, fileObject(env.store, env.store.item(src.id) as Item, env.knobs));
 }
 
 function remove(ctx: Ctx, env: Env, drive: string, route: Route): void {
   const it = itemIn(env, drive, route.fileId as string);
-  env.store.trash(it.id);
+  env.store.db.transaction(() => {
+    env.store.trash(it.id);
+    touchFolders(env, it.parent);
+  })();
   sendJson(ctx, 204, undefined);
 }
 

@@ -10,6 +10,7 @@ import { ApiError, exists, invalid, notFound } from '../errors/api-error.js';
 import { readJsonObject, sendJson, type Ctx } from '../http.js';
 import type { Env } from '../env.js';
 import { fileObject } from '../fileobj.js';
+import { touchFolders } from '../foldertime.js';
 import { boundaryOf, multipartPart, type MultipartResult } from '../multipart.js';
 import { checkName, extensionOf, suffixed } from '../names.js';
 import { authenticate } from '../oauth.js';
@@ -289,6 +290,7 @@ async function complete(ctx: Ctx, env: Env, s: UploadSession, sha256: string): P
       });
     }
     env.store.finishSession(s.id);
+    touchFolders(env, s.parent, now);
   })();
   if (replace?.blob) rmSync(env.store.blobPath(replace.blob), { force: true });
   const item = env.store.item(id!);
