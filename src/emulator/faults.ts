@@ -1,6 +1,8 @@
 /**
  * Fault injector of contracts §3: `POST admin/faults` queues faults per operation name; each of
- * the next `times` calls of that operation takes one.
+ * the next `times` calls of that operation takes one. With `pathContains`, only calls whose URL path
+ * contains that text take it (one folder's listing, one file's download), so a test can fail one part
+ * of a tree and leave the rest working.
  */
 import type { AnyDialect } from './errors/dialects.js';
 
@@ -32,6 +34,7 @@ export interface Fault {
   dropAfterBytes?: number;
   delayMs?: number;
   resetSeconds?: number;
+  pathContains?: string;
 }
 
 const DIALECTS = ['api2', 'v2', 'v1', 'storage'];
@@ -63,6 +66,11 @@ export function parseFault(body: unknown): Fault {
     delayMs: int(b.delayMs, 'delayMs', 0, 600_000),
     resetSeconds: int(b.resetSeconds, 'resetSeconds', 0, 86_400),
   };
+  if (b.pathContains !== undefined) {
+    if (typeof b.pathContains !== 'string' || b.pathContains === '')
+      throw new Error('pathContains must be a non-empty string');
+    f.pathContains = b.pathContains;
+  }
   if (f.status === undefined && f.dropAfterBytes === undefined && f.delayMs === undefined)
     throw new Error('a fault needs status, dropAfterBytes or delayMs');
   return f;
@@ -75,9 +83,14 @@ export class FaultQueue {
     this.queue.push(f);
   }
 
-  /** Takes one use of the first fault queued for `operation`. */
-  take(operation: string): Fault | undefined {
-    const f = this.queue.find((q) => q.operation === operation && q.times > 0);
+  /** Takes one use of the first fault queued for `operation` that matches the request's URL path. */
+  take(operation: string, urlPath = ''): Fault | undefined {
+    const f = this.queue.find(
+      (q) =>
+        q.operation === operation &&
+        q.times > 0 &&
+        (q.pathContains === undefined || urlPath.includes(q.pathContains)),
+    );
     if (!f) return undefined;
     f.times--;
     if (f.times === 0) this.queue.splice(this.queue.indexOf(f), 1);

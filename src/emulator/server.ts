@@ -252,7 +252,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
             undefined,
             Number(rl.headers['rateLimit-reset']),
           );
-        const fault = env.faults.take(plan.operation);
+        const fault = env.faults.take(plan.operation, url.pathname);
         if (fault) {
           if (fault.delayMs) await sleep(fault.delayMs, stopping.signal);
           if (stopping.signal.aborted || gone(res)) return void res.destroy();

@@ -8,6 +8,7 @@ import type { PairConfig } from '../config/types.js';
 import { BaseTable } from '../journal/base-table.js';
 import type { Journal } from '../journal/index.js';
 import { SideTable } from '../journal/side-table.js';
+import { checkRoot } from '../local/marker.js';
 import type { Logger } from '../log/logger.js';
 import type { Remote, RemoteEntry } from '../remote/types.js';
 import { loadIgnore, scanLocal } from '../scan/index.js';
@@ -96,7 +97,8 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     ? walkRemote(remote, prepared.folderKey, keys, baseReady)
     : Promise.resolve({ entries: new Map<string, RemoteEntry>(), failures: [] as string[] });
   listing.catch(() => {});
-  const scanning = existsSync(pair.local)
+  const rootSeen = existsSync(pair.local);
+  const scanning = rootSeen
     ? scanLocal(pair.local, { rules, base: baseReady, findPrune: readFindPrune(journal, pair.name) })
     : Promise.resolve({
         entries: new Map(),
@@ -113,6 +115,13 @@ export async function passOnce(env: PassEnv, pair: PairConfig, flags: PassFlags)
     if (base.isFolderAt(i) && keys.get(path) === undefined) keys.set(path, base.remoteKeyAt(i));
   }
   const localScan = await scanning;
+  // The root may vanish (unmount, remount) between preparePair's guard and the scan: an empty scan
+  // is then not "everything was deleted" (design.md "Safety guards", incidents remotely-save #1064).
+  if (!prepared.firstRun && (!rootSeen || checkRoot(pair.local) !== 'ok'))
+    return {
+      status: 'guard',
+      reason: `the local root ${pair.local} or its marker vanished during the run: stopped so that it is not read as "everything was deleted"`,
+    };
   if (!flags.dryRun && localScan.walker === 'find')
     keepFindPrune(journal, pair.name, localScan.ignoredFolders);
   log.debug(

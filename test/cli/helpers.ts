@@ -1,10 +1,10 @@
 /** Temporary config files for the CLI tests. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir as tempDirFor } from '../helpers/tmp.js';
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'lwsync-cli-'));
+  return tempDirFor('lwsync-cli-');
 }
 
 export function writeConfig(dir: string, text: string, name = 'config.toml'): string {

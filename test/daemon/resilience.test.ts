@@ -13,7 +13,7 @@ import { logLines, running, startDaemon, waitUntil, type Daemon } from './helper
 
 const SYNC = 'remote_poll_seconds = 1\nlocal_quiet_ms = 200';
 
-test('an editor saving through a temporary file and a rename: the final content on the Drive, same fileId, no temporary file there', async (t) => {
+test('onedrive #2324: an editor saving through a temporary file and a rename, in daemon mode: the final content on both sides, same fileId, no temporary file on the Drive', async (t) => {
   const p = await setupPair(t, { sync: SYNC });
   p.write('notes/today.md', 'first draft');
   assert.equal((await p.once()).code, 0);
@@ -32,6 +32,11 @@ test('an editor saving through a temporary file and a rename: the final content 
   );
   const tree = await p.tree();
   assert.equal(tree.get('notes/today.md')?.fileId, before?.fileId, 'overwritten in place');
+  assert.equal(p.read('notes/today.md'), 'draft 3, saved atomically');
+  assert.deepEqual(
+    p.localFiles().filter((f) => f.includes('.tmp')),
+    [],
+  );
   assert.deepEqual(
     [...tree.keys()].filter((k) => k.includes('.tmp')),
     [],

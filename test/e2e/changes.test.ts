@@ -76,7 +76,7 @@ test('both sides changed to the same content: no conflict, one base', async (t) 
   assert.equal((await p.requests()).filter((q) => q.operation !== 'list').length, 0);
 });
 
-test('both sides changed differently: the Drive keeps the name, the local version becomes a conflicted copy on both sides', async (t) => {
+test('remotely-save #697: both sides changed differently: both versions kept byte for byte (the Drive keeps the name, the local version becomes a conflicted copy on both sides)', async (t) => {
   const p = await synced(t, { 'report.txt': 'base' });
   p.write('report.txt', 'local edit');
   await p.putRemote('report.txt', 'remote edit!');
@@ -111,7 +111,7 @@ test('both sides new with the same name and different bytes: a conflict, nothing
   assert.equal(p.read(copy), 'mine');
 });
 
-test('modified locally, deleted on the Drive: the change wins and is uploaded again', async (t) => {
+test('onedrive #2616/#2625: modified locally, deleted on the Drive: the change wins and is uploaded again', async (t) => {
   const p = await synced(t, { 'a.txt': 'one' });
   p.write('a.txt', 'changed locally');
   await p.other.delete((await p.remoteAt('a.txt')).resourceKey);
@@ -120,7 +120,7 @@ test('modified locally, deleted on the Drive: the change wins and is uploaded ag
   assert.equal(p.read('a.txt'), 'changed locally');
 });
 
-test('deleted locally, modified on the Drive: the change wins and is downloaded again', async (t) => {
+test('onedrive #2616/#2625: deleted locally, modified on the Drive: the change wins and is downloaded again', async (t) => {
   const p = await synced(t, { 'a.txt': 'one' });
   rmSync(join(p.local, 'a.txt'));
   await p.putRemote('a.txt', 'changed on the drive');

@@ -1,6 +1,6 @@
 /** A run killed with SIGKILL at any moment converges on the next run (issue 5, incidents.md). */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Journal } from '../../src/journal/index.js';
@@ -82,7 +82,7 @@ test('an upload killed after the server kept part of it continues its persisted 
   assert.ok(sends.length > 0 && sends.every((q) => q.path.startsWith(uploadPath)), JSON.stringify(sends));
 });
 
-test('a download killed after part of it arrived continues from those bytes on the next run', async (t) => {
+test('rclone #7332: a download killed part-way leaves its bytes under a temporary name, never at the target, and continues from them on the next run', async (t) => {
   const p = await setupPair(t);
   const big = Buffer.alloc(6 * 1024 * 1024);
   for (let i = 0; i < big.length; i += 512) big[i] = (i / 512) % 251;
@@ -95,6 +95,7 @@ test('a download killed after part of it arrived continues from those bytes on t
   assert.equal(killed.signal, 'SIGKILL');
   const left = leftovers(p.local);
   assert.equal(left.length, 1, 'the bytes that arrived are kept under their temporary name');
+  assert.equal(existsSync(join(p.local, 'big.bin')), false, 'nothing half-written at the target name');
   const kept = statSync(join(p.local, left[0]!)).size;
   assert.ok(kept > 0 && kept <= 2 * 1024 * 1024, `${kept} bytes kept`);
 

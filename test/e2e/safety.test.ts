@@ -67,19 +67,23 @@ test('max_delete_count stops a run even under the percentage', async (t) => {
   assert.equal(p.localFiles().length, 10);
 });
 
-test('a missing local root stops the run with exit 3 and deletes nothing remotely', async (t) => {
+test('onedrive #2755: a renamed-away local root stops the run (exit 3), remote untouched', async (t) => {
   const p = await setupPair(t);
   p.write('a.txt', 'a');
   p.write('b.txt', 'b');
   expectExit(await p.once(), 0);
+  const before = await p.tree();
   renameSync(p.local, `${p.local}-unmounted`);
+  await p.clearRequests();
   const r = await p.once();
   expectExit(r, 3);
   assert.match(r.stderr, /local root .* is missing/);
-  assert.equal((await p.tree()).size, 2);
+  assert.deepEqual(await p.tree(), before);
+  const writes = (await p.requests()).filter((q) => q.operation !== 'list' && q.operation !== 'get');
+  assert.deepEqual(writes, [], 'no write call reached the Drive');
 });
 
-test('a missing marker stops the run with exit 3; the files stay on both sides', async (t) => {
+test('syncthing #799/#4345: a missing marker file stops the run (exit 3); the files stay on both sides', async (t) => {
   const p = await setupPair(t);
   p.write('a.txt', 'a');
   expectExit(await p.once(), 0);
@@ -102,7 +106,7 @@ test('a missing remote folder stops the run with exit 3 and deletes nothing loca
   assert.deepEqual(p.localFiles(), ['a.txt']);
 });
 
-test('a pair pointed at another folder is refused until --resync, which merges both sides without deleting', async (t) => {
+test('nextcloud #1433: a pair re-pointed at another folder is refused until --resync, which merges both sides without deleting', async (t) => {
   const p = await setupPair(t);
   p.write('a.txt', 'a');
   expectExit(await p.once(), 0);

@@ -199,3 +199,19 @@ test('reset empties the drive, the request log and the faults', async () => {
     assert.deepEqual((await e.admin('GET', 'faults')).body, []);
   });
 });
+
+test('a fault with pathContains is taken only by calls whose URL path contains that text', async () => {
+  await withEmu({}, async (e) => {
+    const a = (await e.mkdir('a')).fileId;
+    const b = (await e.mkdir('b')).fileId;
+    await e.admin('POST', 'faults', { operation: 'list', times: 2, status: 500, pathContains: a });
+    assert.equal((await e.call('GET', `/files/${b}/children`)).status, 200);
+    assert.equal((await e.call('GET', `/files/${a}/children`)).status, 500);
+    assert.equal((await e.call('GET', `/files/${b}/children`)).status, 200);
+    assert.equal((await e.call('GET', `/files/${a}/children`)).status, 500);
+    assert.equal((await e.call('GET', `/files/${a}/children`)).status, 200);
+    const bad = await e.admin('POST', 'faults', { operation: 'list', status: 500, pathContains: '' });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /pathContains/);
+  });
+});

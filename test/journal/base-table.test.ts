@@ -4,8 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -15,6 +13,7 @@ import { Journal, type BaseRow } from '../../src/journal/index.js';
 import { SideTable } from '../../src/journal/side-table.js';
 import type { LocalEntry } from '../../src/scan/types.js';
 import { localCodec } from '../../src/scan/local-codec.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const row = (path: string, i: number, over: Partial<BaseRow> = {}): BaseRow => ({
@@ -75,7 +74,7 @@ test('a base table reads back every row as put in: folders, no parent, odd or no
 });
 
 test('the journal stores a snapshot of a big base and reads the same rows from it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
+  const dir = tempDir('lwsync-snap-');
   const j = Journal.open(dir);
   j.putPair(pair('docs'));
   j.putPair(pair('other'));
@@ -111,7 +110,7 @@ test('the journal stores a snapshot of a big base and reads the same rows from i
 });
 
 test('any change of a pair’s base rows drops its snapshot, and the next load sees the change', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
+  const dir = tempDir('lwsync-snap-');
   const j = Journal.open(dir);
   j.putPair(pair('docs'));
   j.transaction(() => {
@@ -163,7 +162,7 @@ test('any change of a pair’s base rows drops its snapshot, and the next load s
 });
 
 test('a snapshot is not written again within ten minutes of the last one, nor read-only', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
+  const dir = tempDir('lwsync-snap-');
   const j = Journal.open(dir);
   j.putPair(pair('docs'));
   for (let i = 0; i < 5; i++) j.putBase('docs', row(`${i}`, i));
@@ -190,7 +189,7 @@ test('a snapshot order takes the rows asked once each, then the others in their 
 });
 
 test('a snapshot of several parts reads back every row, in the order kept', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-snap-'));
+  const dir = tempDir('lwsync-snap-');
   const j = Journal.open(dir);
   j.putPair(pair('docs'));
   const n = PART_ROWS * 2 + 17;

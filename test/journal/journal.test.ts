@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Journal, JournalLockedError, LOCK_NAME, toBaseRow } from '../../src/journal/index.js';
 import { migrations, schemaDir } from '../../src/journal/migrate.js';
 import Database from 'better-sqlite3';
 import type { BaseRow } from '../../src/journal/index.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const stateDir = () => mkdtempSync(join(tmpdir(), 'lwsync-journal-'));
+const stateDir = () => tempDir('lwsync-journal-');
 const pair = {
   name: 'docs',
   localRoot: '/home/me/LW',

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, lstatSync, readdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, lstatSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { placeAtomically, tempPathFor, TargetChangedError, TEMP_PREFIX } from '../../src/local/atomic.js';
 import { moveToTrash } from '../../src/local/trash.js';
 import { checkRoot, createMarker } from '../../src/local/marker.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'lwsync-local-'));
+const dir = () => tempDir('lwsync-local-');
 
 test('a finished download replaces an unchanged target and carries the remote time', () => {
   const d = dir();

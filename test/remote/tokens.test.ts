@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenStore } from '../../src/remote/tokens.js';
 import { LoginRequiredError, RemoteError } from '../../src/remote/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function setup(answers: ((form: Record<string, string>) => unknown)[], now = { t: 1_000_000 }) {
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-tokens-'));
+  const dir = tempDir('lwsync-tokens-');
   const file = join(dir, 'state', 'tokens.json');
   const forms: Record<string, string>[] = [];
   const store = () =>

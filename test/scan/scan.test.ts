@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, readdirSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadIgnore, makeIgnore, scanLocal } from '../../src/scan/index.js';
 import type { BaseRow } from '../../src/journal/types.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const root = () => mkdtempSync(join(tmpdir(), 'lwsync-scan-'));
+const root = () => tempDir('lwsync-scan-');
 const rules = makeIgnore([]);
 
 function baseOf(r: string, path: string, sha: string): BaseRow {

@@ -8,21 +8,20 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadIgnore, scanLocal, type LocalScan } from '../../src/scan/index.js';
 import type { LocalEntry, SkippedItem } from '../../src/scan/types.js';
 import { walkWithFind } from '../../src/scan/walk-find.js';
 import { walkLocal } from '../../src/scan/walk.js';
 import type { BaseRow } from '../../src/journal/types.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const root = () => mkdtempSync(join(tmpdir(), 'lwsync-find-'));
+const root = () => tempDir('lwsync-find-');
 const NFD = 'cafe\u0301';
 const NFC = 'caf\u00e9';
 

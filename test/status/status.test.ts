@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Journal, type BaseRow } from '../../src/journal/index.js';
@@ -8,6 +7,7 @@ import { readApiUse, recordApiUse } from '../../src/engine/api-use.js';
 import { readPending, savePending } from '../../src/engine/pending.js';
 import { humanBytes, localTime, relative, type StatusReport } from '../../src/engine/status.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir as tempDirFor } from '../helpers/tmp.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -17,7 +17,7 @@ const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 const LATER = Date.UTC(2099, 0, 1);
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'lwsync-status-'));
+  return tempDirFor('lwsync-status-');
 }
 
 function writeConfig(dir: string, extra = ''): string {
