@@ -309,6 +309,8 @@ export async function runJob(
     scope = await gather(journal, name, pair.local, rules, asked);
   }
   const { deep, ancestors, base, remote, local } = scope;
+  // the root may have vanished while it was scanned: what is missing then is not deleted (#1064)
+  if (checkRoot(pair.local) !== 'ok') return full('the local root or its marker vanished during the job');
   const keys = new RemoteKeys(rootKey);
   for (const b of base.values()) if (b.kind === 'folder') keys.set(b.path, b.remoteKey);
   for (const e of remote.values()) if (e.kind === 'folder') keys.set(e.path, e.resourceKey);
