@@ -52,7 +52,11 @@ function play(local: Side, remote: Side, a: Action): void {
       remote.set(a.path, seen(a.local));
       return;
     case 'download':
+    case 'replace-local':
       local.set(a.path, seen(a.remote));
+      return;
+    case 'replace-remote':
+      remote.set(a.path, seen(a.local));
       return;
     case 'mkdir-remote':
       remote.set(a.path, { kind: 'folder', size: 0 });
@@ -73,6 +77,10 @@ function play(local: Side, remote: Side, a: Action): void {
     case 'record':
     case 'forget':
       return;
+    default: {
+      const unknown: never = a;
+      throw new Error(`verify: no rule for ${(unknown as Action).kind}`);
+    }
   }
 }
 
