@@ -21,12 +21,13 @@
  * rename the user made is undone without a copy. Under --resync nothing is deleted: what would be is
  * left and reported.
  */
+import type { BaseRow } from '../journal/types.js';
 import type { RemoteEntry } from '../remote/types.js';
-import { isAtOrUnder, parentOf } from '../scan/names.js';
+import { parentOf } from '../scan/names.js';
 import type { LocalEntry } from '../scan/types.js';
 import { decide, type Triple } from './decide.js';
-import type { Move, Moved } from './moves.js';
-import { coveredBy, depth, selfAndAncestors } from './paths.js';
+import { movesAmong, type Move, type Moved } from './moves.js';
+import { byDepth, coveredBy, depth, selfAndAncestors } from './paths.js';
 import { localState, present, remoteState, unchanged } from './state.js';
 import type { Action, Direction, PlanInput, PlanOptions, PlanSkip } from './types.js';
 import { without } from './without.js';
@@ -201,40 +202,23 @@ export function followedMoves(
   const direction = options.direction ?? 'both';
   if (direction === 'both' || moved.moves.length === 0) return moved;
   const replayedOn: Move['apply'] = direction === 'download' ? 'local' : 'remote';
-  const kept = moved.moves.filter((m) => m.apply === replayedOn);
-  if (kept.length === moved.moves.length) return moved;
-  let base = without(input.base, roots);
-  let local = without(input.local, roots);
-  let remote = without(input.remote, roots);
-  const moves: Move[] = [];
-  const done: { from: string; to: string }[] = [];
-  for (const m of kept) {
-    let from = m.base.path;
-    for (const d of done) if (isAtOrUnder(from, d.from)) from = d.to + from.slice(d.from.length);
-    if (from === m.to) continue;
-    moves.push({ ...m, from });
-    done.push({ from: m.base.path, to: m.to });
-    base = rewrite(base, from, m.to);
-    if (m.apply === 'remote') remote = rewrite(remote, from, m.to);
-    else local = rewrite(local, from, m.to);
+  if (moved.moves.every((m) => m.apply === replayedOn)) return moved;
+  // the moves worked out again with only the followed side's renames in sight, so that none of
+  // them is composed with a move the pair does not make
+  const base = without(input.base, roots);
+  const local = without(input.local, roots);
+  const remote = without(input.remote, roots);
+  const localByIno = new Map<number, LocalEntry>();
+  const remoteByKey = new Map<string, RemoteEntry>();
+  if (replayedOn === 'remote') {
+    for (const l of local.values()) if (!base.has(l.path)) localByIno.set(l.ino, l);
+  } else {
+    for (const r of remote.values())
+      if (base.get(r.path)?.remoteKey !== r.resourceKey) remoteByKey.set(r.resourceKey, r);
   }
-  return { moves, base, local, remote };
-}
-
-/** The map with what lies at or under `from` moved under `to` (as moves.ts rewrites it). */
-function rewrite<T extends { path: string }>(
-  map: ReadonlyMap<string, T>,
-  from: string,
-  to: string,
-): ReadonlyMap<string, T> {
-  const out = new Map<string, T>();
-  for (const [p, v] of map) {
-    if (from !== '' && isAtOrUnder(p, from)) {
-      const np = to + p.slice(from.length);
-      const item: T & { diskPath?: string } = { ...v, path: np };
-      delete item.diskPath;
-      out.set(np, item);
-    } else out.set(p, v);
-  }
-  return out;
+  const rows: BaseRow[] = [];
+  for (const b of base.values()) if (remoteByKey.has(b.remoteKey) || localByIno.has(b.localIno)) rows.push(b);
+  if (rows.length === 0) return { moves: [], base, local, remote };
+  rows.sort((a, b) => byDepth(a.path, b.path));
+  return movesAmong(rows, { base, local, remote, localByIno, remoteByKey }, options.caseInsensitiveRemote);
 }
