@@ -57,9 +57,9 @@ export function viewUnder(journal: Journal, pair: string, path: string): Map<str
 }
 
 export function viewAt(journal: Journal, pair: string, path: string): RemoteEntry | undefined {
+  const d = journal.remoteDeltaAt(pair, path);
+  if (d !== null) return d.entry ?? undefined;
   const b = journal.getBaseRow(pair, path);
-  const d = journal.remoteDeltas(pair, path).find((x) => x.path === path);
-  if (d !== undefined) return d.entry ?? undefined;
   return b ? entryFromBase(b) : undefined;
 }
 

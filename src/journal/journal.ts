@@ -469,6 +469,13 @@ export class Journal {
     return rows.map(deltaFromRow);
   }
 
+  /** The row at `path` itself, if any. */
+  remoteDeltaAt(pair: string, path: string): RemoteDelta | null {
+    const r = this.#stmt('SELECT * FROM remote_delta WHERE pair = ? AND path = ?').get(pair, path) as
+      Row | undefined;
+    return r ? deltaFromRow(r) : null;
+  }
+
   /** The path where the view holds the item `key` as a difference from the base, if any. */
   remoteDeltaByKey(pair: string, key: string): RemoteDelta | null {
     const r = this.#stmt('SELECT * FROM remote_delta WHERE pair = ? AND remote_key = ? LIMIT 1').get(
