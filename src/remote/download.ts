@@ -5,7 +5,7 @@
  * `Range: bytes=N-` (206, appended). A 200 to a Range request restarts the file from byte 0. The
  * final size must equal the File's `fileSize`.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat, truncate, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +28,14 @@ async function sizeOnDisk(path: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+function settled(out: WriteStream | undefined): Promise<void> {
+  if (!out || out.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    out.once('close', () => resolve());
+    if (!out.destroyed) out.destroy();
+  });
 }
 
 function header(h: Record<string, unknown>, name: string): string | undefined {
@@ -71,6 +79,7 @@ export async function download(
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
     const start = have;
+    let out: WriteStream | undefined;
     try {
       await transport.send(
         {
@@ -107,7 +116,7 @@ export async function download(
             );
           }
           if (from === 0 && start > 0) await truncate(destPath, 0);
-          const out = createWriteStream(destPath, { flags: from === 0 ? 'w' : 'a' });
+          out = createWriteStream(destPath, { flags: from === 0 ? 'w' : 'a' });
           let got = 0;
           // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
           await pipeline(
@@ -128,6 +137,9 @@ export async function download(
       throw new RemoteError('transient', `download: got ${have} of ${total} bytes`);
     } catch (err) {
       w.stop();
+      // A broken pipeline may still have a write in flight: the file's size is read once the
+      // stream has closed, or the next Range would start short of what lands on disk.
+      await settled(out);
       if (opts.signal?.aborted) throw abortError(opts.signal);
       if (isLocalFsError(err)) throw err;
       have = await sizeOnDisk(destPath);
