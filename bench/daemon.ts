@@ -27,8 +27,11 @@
  *   node --import tsx bench/daemon.ts [--folders 1000] [--files 10] [--edits 100]
  *       [--folder-mtime none|parent|ancestors] [--idle 150] [--warmup 30] [--gap 1.5]
  *       [--edit-timeout 300] [--remote-timeout 600] [--rate-limit 240] [--poll-seconds N] [--keep]
+ *       [--cpu-prof DIR]
  *       [--json]
  *   --quick: 100 folders × 5 files, 10 edits, 60 s idle, 10 s warm-up, 180 s remote timeout.
+ *   --cpu-prof DIR: the daemon runs under node's --cpu-prof and writes its profile into DIR on exit
+ *     (the profiler's own cost is in the CPU figure then: profile and measure in separate runs).
  *   --json: one JSON object of the figures on stdout instead of the table (bench/all.ts reads it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -82,7 +85,7 @@ interface LogEntry {
 const USAGE =
   'usage: node --import tsx bench/daemon.ts [--quick] [--folders N] [--files N] [--edits N] ' +
   '[--folder-mtime none|parent|ancestors] [--idle S] [--warmup S] [--gap S] [--edit-timeout S] ' +
-  '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep] [--json]';
+  '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep] [--cpu-prof DIR] [--json]';
 
 function options() {
   const { values } = parseArgs({
@@ -100,6 +103,7 @@ function options() {
       'rate-limit': { type: 'string' },
       'poll-seconds': { type: 'string' },
       keep: { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -130,6 +134,7 @@ function options() {
     rateLimit: Math.floor(num('rate-limit', 240, 1)),
     pollSeconds: values['poll-seconds'] === undefined ? undefined : Math.floor(num('poll-seconds', 60, 1)),
     keep: values.keep === true,
+    cpuProf: values['cpu-prof'],
     json: values.json === true,
   };
   if (o.edits >= o.folders)
@@ -213,8 +218,16 @@ async function stop(child: ChildProcess, graceMs: number): Promise<{ code: numbe
   return { code: child.exitCode, ms: Date.now() - t0 };
 }
 
-function spawnLogged(args: string[], logFile: string): ChildProcess {
-  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnLogged(args: string[], logFile: string, cpuProf?: string): ChildProcess {
+  // profiled: the bin's own shebang flags and environment, plus the profiler's
+  const child =
+    cpuProf === undefined
+      ? spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(
+          process.execPath,
+          ['--max-semi-space-size=8', '--expose-gc', '--cpu-prof', `--cpu-prof-dir=${cpuProf}`, BIN, ...args],
+          { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+        );
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
@@ -490,7 +503,7 @@ async function main(): Promise<number> {
     });
     await adminJson(urls, 'requests', { method: 'DELETE' });
     say(`emulator at ${o.rateLimit}/min per operation; starting the daemon (default pacing)`);
-    daemon = spawnLogged(daemonArgs, daemonLog);
+    daemon = spawnLogged(daemonArgs, daemonLog, o.cpuProf);
     const pid = daemon.pid!;
     const daemonStart = Date.now();
     const alive = (): void => {

@@ -4,7 +4,9 @@
  * listed every `pollMs`; the others in a rolling cycle, parents before children, each folder at most
  * once per `pollMs`. Where the Drive has been seen to move a folder's modifiedTime with anything
  * inside it (folder-times.ts), a folder whose time did not move since it was last listed is skipped
- * with its whole subtree — except in the cycle that starts a day after the last unpruned one.
+ * with its whole subtree — except in the cycle that starts a day after the last unpruned one. A
+ * cycle that started unpruned only because pruning had no leave yet prunes from the moment it gets
+ * leave, so a daemon that learns its folder times does not wait a whole cycle to use them.
  * Pure state and the clock passed in: no I/O.
  */
 import { coveredBy, byDepth } from '../plan/paths.js';
@@ -48,7 +50,15 @@ export class PollSchedule {
   readonly #hotUntil = new Map<string, number>();
   #queue: string[] = [];
   #pruned = new Set<string>();
-  #cycle: { startMs: number; listed: number; pruned: number; calls: number; full: boolean } | null = null;
+  #cycle: {
+    startMs: number;
+    listed: number;
+    pruned: number;
+    calls: number;
+    full: boolean;
+    /** The daily unpruned cycle: it stays unpruned whatever leave comes meanwhile. */
+    daily: boolean;
+  } | null = null;
   #lastCycleStart = -Infinity;
   /** Whether the folder last handed out by next() was a hot one, and whether the last listed was. */
   #nextIsHot = false;
@@ -121,12 +131,13 @@ export class PollSchedule {
       if (this.#cycle === null) {
         const startAt = this.#lastCycleStart + this.#pollMs;
         if (startAt > nowMs) return { at: startAt };
-        const full = !prune || nowMs - this.#lastFullEnd >= this.#fullEveryMs;
-        this.#cycle = { startMs: nowMs, listed: 0, pruned: 0, calls: 0, full };
+        const daily = nowMs - this.#lastFullEnd >= this.#fullEveryMs;
+        this.#cycle = { startMs: nowMs, listed: 0, pruned: 0, calls: 0, full: !prune || daily, daily };
         this.#lastCycleStart = nowMs;
         this.#queue = folders().sort(byDepth).reverse();
         this.#pruned = new Set();
       }
+      if (prune && !this.#cycle.daily) this.#cycle.full = false;
       while (this.#queue.length > 0) {
         const f = this.#queue[this.#queue.length - 1]!;
         if (coveredBy(f, this.#pruned)) {

@@ -134,3 +134,29 @@ test('a forgotten folder leaves the cycle', () => {
     { folder: 'b' },
   );
 });
+
+test('a cycle unpruned for want of leave prunes from the moment leave comes; the daily cycle does not', () => {
+  const root: { path: string; updateDate: number }[] = [];
+  const tree: Record<string, { path: string; updateDate: number }[]> = { '': root };
+  for (let i = 0; i < 6; i++) {
+    root.push({ path: `f${i}`, updateDate: 100 });
+    tree[`f${i}`] = [];
+  }
+  const s = new PollSchedule({ pollMs: POLL, fullEveryMs: 20 * POLL }, 0);
+  // the daily first cycle: leave arriving in its middle changes nothing
+  drive(s, 0, 3, tree, false);
+  assert.deepEqual(
+    drive(s, 2000, 4, tree, true).map((p) => p.folder),
+    ['f2', 'f3', 'f4', 'f5'],
+  );
+  // the second cycle starts without leave, then gets it after two listings
+  assert.deepEqual(
+    drive(s, POLL, 3, tree, false).map((p) => p.folder),
+    ['', 'f0', 'f1'],
+  );
+  const rest = drive(s, POLL + 5000, 1, tree, true);
+  assert.equal(rest[0]!.folder, '', 'f2…f5 kept their times: skipped, and the next cycle begins');
+  assert.ok(rest[0]!.at >= 2 * POLL);
+  assert.equal(s.last?.full, false);
+  assert.equal(s.last?.pruned, 4);
+});
