@@ -19,7 +19,9 @@
  *      latency = upload answered → the local file holds the new bytes;
  *   5. idle: `--idle` seconds with nothing to do: API calls per minute from the request log, and
  *      the daemon process's RSS (/proc/PID/status VmRSS) and CPU (/proc/PID/stat utime+stime);
- *   6. stops the daemon with SIGTERM, prints the table, removes its temp folder (unless --keep).
+ *   6. with `--quiet S`: waits until `status --json` says the poller is quiet (nothing changed on
+ *      either side within the hot window, 10 min), then measures S more seconds as in 5;
+ *   7. stops the daemon with SIGTERM, prints the table, removes its temp folder (unless --keep).
  *
  * Every wait has a deadline: what does not happen in time is reported as such.
  *
@@ -84,7 +86,7 @@ interface LogEntry {
 
 const USAGE =
   'usage: node --import tsx bench/daemon.ts [--quick] [--folders N] [--files N] [--edits N] ' +
-  '[--folder-mtime none|parent|ancestors] [--idle S] [--warmup S] [--gap S] [--edit-timeout S] ' +
+  '[--folder-mtime none|parent|ancestors] [--idle S] [--quiet S] [--warmup S] [--gap S] [--edit-timeout S] ' +
   '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep] [--cpu-prof DIR] [--json]';
 
 function options() {
@@ -96,6 +98,7 @@ function options() {
       edits: { type: 'string' },
       'folder-mtime': { type: 'string' },
       idle: { type: 'string' },
+      quiet: { type: 'string' },
       warmup: { type: 'string' },
       gap: { type: 'string' },
       'edit-timeout': { type: 'string' },
@@ -127,6 +130,7 @@ function options() {
     edits: Math.floor(num('edits', quick ? 10 : 100, 1)),
     folderMtime: mode,
     idleS: num('idle', quick ? 60 : 150, 10),
+    quietS: num('quiet', 0, 0),
     warmupS: num('warmup', quick ? 10 : 30, 0),
     gapS: num('gap', 1.5, 0.1),
     editTimeoutS: num('edit-timeout', quick ? 180 : 300, 1),
@@ -434,6 +438,61 @@ interface Edit {
   arrivedAt?: number;
 }
 
+/** The table's rows for the quiet window (none when it was not asked for). */
+function quietRows(q: { waitS: number; window: IdleFigures } | null, budget: number): [string, string][] {
+  if (q === null) return [];
+  const min = q.window.ms / 60_000;
+  const ops = byOperation(q.window.log);
+  const lists = ops.get('list') ?? 0;
+  const rss = [...q.window.rss].sort((a, b) => a - b);
+  const mb = (k: number): string => (k / 1024).toFixed(0);
+  return [
+    [
+      `(6) quiet ${(q.window.ms / 1000).toFixed(0)} s: list calls`,
+      `${(lists / min).toFixed(1)}/min = ${((lists / min / budget) * 100).toFixed(1)} % of the ${budget}/min list budget (quiet reached ${q.waitS.toFixed(0)} s after the idle window; all calls by operation /min: ${fmtOps(ops, 1 / min, 1)})`,
+    ],
+    [
+      '(6) quiet RSS (VmRSS)',
+      `${mb(rss.at(-1) ?? NaN)} MB at most; ${mb(rss[0] ?? NaN)}–${mb(rss.at(-1) ?? NaN)} MB over ${rss.length} samples (target at 100,000 files ≤ 150 MB)`,
+    ],
+    ['(6) quiet CPU', `${q.window.cpuPct.toFixed(2)} % of a core (utime+stime; target ≤ 1 %)`],
+  ];
+}
+
+interface IdleFigures {
+  log: LogEntry[];
+  ms: number;
+  rss: number[];
+  cpuPct: number;
+}
+
+/** `seconds` with nothing to do: the request log, RSS samples and CPU of process `pid`. */
+async function idleWindow(urls: Urls, pid: number, seconds: number, alive: () => void): Promise<IdleFigures> {
+  const logStart = (await requests(urls)).length;
+  const hz = clockTicks();
+  const cpu0 = cpuTicks(pid);
+  const t0 = Date.now();
+  const rss: number[] = [];
+  while (Date.now() - t0 < seconds * 1000) {
+    alive();
+    rss.push(rssKiB(pid));
+    await sleep(Math.min(5000, Math.max(0, seconds * 1000 - (Date.now() - t0))));
+  }
+  const ms = Date.now() - t0;
+  const cpu1 = cpuTicks(pid);
+  rss.push(rssKiB(pid));
+  const log = (await requests(urls)).slice(logStart);
+  return { log, ms, rss, cpuPct: ((cpu1 - cpu0) / hz / (ms / 1000)) * 100 };
+}
+
+/** What `status --json` says of the first pair's poller: quiet (nothing changed lately). */
+function isQuiet(config: string): boolean {
+  const r = spawnSync(BIN, ['status', '--config', config, '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) return false;
+  const report = JSON.parse(r.stdout) as { pairs: { poller: { quiet?: boolean } }[] };
+  return report.pairs[0]?.poller.quiet === true;
+}
+
 async function main(): Promise<number> {
   const o = options();
   ensureBuilt();
@@ -455,7 +514,14 @@ async function main(): Promise<number> {
   const total = o.folders * o.files;
   // the whole run's bound: every phase's own deadline plus set-up and teardown
   const budgetS =
-    900 + o.warmupS + o.edits * o.gapS + o.editTimeoutS + o.remoteTimeoutS + o.idleS + total / 50;
+    900 +
+    o.warmupS +
+    o.edits * o.gapS +
+    o.editTimeoutS +
+    o.remoteTimeoutS +
+    o.idleS +
+    (o.quietS > 0 ? 1200 + o.quietS : 0) +
+    total / 50;
   const watchdog = setTimeout(() => {
     say(`the whole run exceeded ${budgetS.toFixed(0)} s: stopping`);
     void cleanup().then(() => process.exit(1));
@@ -605,22 +671,13 @@ async function main(): Promise<number> {
     }
     const remoteLog = (await requests(urls)).slice(logBeforeRemote);
 
-    // (3)(4) idle
+    // (3)(4) idle, right after the remote phase
     say(`(3) idle for ${o.idleS} s`);
-    const idleLogStart = (await requests(urls)).length;
-    const hz = clockTicks();
-    const cpu0 = cpuTicks(pid);
-    const idle0 = Date.now();
-    const rss: number[] = [];
-    while (Date.now() - idle0 < o.idleS * 1000) {
-      alive();
-      rss.push(rssKiB(pid));
-      await sleep(Math.min(5000, Math.max(0, o.idleS * 1000 - (Date.now() - idle0))));
-    }
-    const idleMs = Date.now() - idle0;
-    const cpu1 = cpuTicks(pid);
-    rss.push(rssKiB(pid));
-    const idleLog = (await requests(urls)).slice(idleLogStart);
+    const idle = await idleWindow(urls, pid, o.idleS, alive);
+    const idleLog = idle.log;
+    const idleMs = idle.ms;
+    const rss = idle.rss;
+    const cpuPct = idle.cpuPct;
     const lateShas = await remoteShas(
       urls,
       edits.filter((e) => e.arrivedAt === undefined).map((e) => `${REMOTE_PATH}/${e.path}`),
@@ -631,7 +688,19 @@ async function main(): Promise<number> {
     const idleMin = idleMs / 60_000;
     const idleOps = byOperation(idleLog);
     const idleLists = idleOps.get('list') ?? 0;
-    const cpuPct = ((cpu1 - cpu0) / hz / (idleMs / 1000)) * 100;
+
+    // (6) quiet: once nothing has changed for the hot window, the poller spends its share slower
+    let quiet: { waitS: number; window: IdleFigures } | null = null;
+    if (o.quietS > 0) {
+      say(`(6) waiting for the daemon to be quiet (status --json poller.quiet), then idle for ${o.quietS} s`);
+      const q0 = Date.now();
+      while (!isQuiet(join(dir, 'daemon.toml'))) {
+        alive();
+        if (Date.now() - q0 > 20 * 60_000) throw new Error('the daemon was not quiet within 20 min');
+        await sleep(10_000);
+      }
+      quiet = { waitS: (Date.now() - q0) / 1000, window: await idleWindow(urls, pid, o.quietS, alive) };
+    }
 
     const peakKiB = hwmKiB(pid);
     const term = await stop(daemon, 15_000);
@@ -677,6 +746,17 @@ async function main(): Promise<number> {
         rssMB: (rssSorted.at(-1) ?? NaN) / 1024,
         cpuPct,
       },
+      quiet:
+        quiet === null
+          ? null
+          : {
+              waitS: quiet.waitS,
+              seconds: quiet.window.ms / 1000,
+              listsPerMin: (byOperation(quiet.window.log).get('list') ?? 0) / (quiet.window.ms / 60_000),
+              callsPerMin: quiet.window.log.length / (quiet.window.ms / 60_000),
+              rssMB: Math.max(...quiet.window.rss) / 1024,
+              cpuPct: quiet.window.cpuPct,
+            },
       peakRssMB: peakKiB / 1024,
       sigterm: { code: term.code, seconds: term.ms / 1000 },
     };
@@ -728,6 +808,7 @@ async function main(): Promise<number> {
         `${mb(rssSorted.at(-1) ?? NaN)} MB at the end; ${mb(rssSorted[0] ?? NaN)}–${mb(rssSorted.at(-1) ?? NaN)} MB over ${rssSorted.length} samples (target at 100,000 files ≤ 150 MB)`,
       ],
       ['(4) idle CPU', `${cpuPct.toFixed(2)} % of a core (utime+stime, children included; target ≤ 1 %)`],
+      ...quietRows(quiet, budget),
       [
         '(5) API calls per local edit',
         `${fmtOps(editOps, 1 / o.edits, 2)} (all calls of the ${(editMin * 60).toFixed(0)} s edit window / ${o.edits})`,

@@ -538,7 +538,7 @@ class Daemon {
       entries = await remote.list(key);
     } catch (err) {
       const calls = (this.#session.stats().requests.list ?? 0) - listBefore;
-      this.#budget.spend(now, calls, Date.now());
+      this.#budget.spend(now, calls, Date.now(), this.#quiet(now));
       if (!(err instanceof RemoteError && err.errorClass === 'not-found')) throw err;
       ps.schedule.forget(folder);
       // the pair's own folder gone: the full pass's guard stops; another folder: a job places it
@@ -549,13 +549,18 @@ class Daemon {
       return this.#job(ps, 'poll job', { paths: [folder] });
     }
     const calls = (this.#session.stats().requests.list ?? 0) - listBefore;
-    this.#budget.spend(now, calls, Date.now());
+    this.#budget.spend(now, calls, Date.now(), this.#quiet(now));
     const children = entries
       .filter((e) => e.kind === 'folder')
       .map((e) => ({ path: joinRel(folder, e.path), updateDate: e.updateDate }));
     ps.schedule.listed(folder, Date.now(), calls, children);
     const code = await this.#job(ps, 'poll job', { paths: [], listed: { folder, entries } });
     return code;
+  }
+
+  /** No pair has a folder changed within its hot window or a local event waiting (poll-budget.ts). */
+  #quiet(now: number): boolean {
+    return this.#pairs.every((p) => p.newestEventMs === null && !p.schedule.anyHot(now));
   }
 
   #clearPending(ps: PairState): void {
@@ -583,6 +588,7 @@ class Daemon {
         lastCycle: ps.schedule.last,
         listCallsLastMinute: this.#budget.callsLastMinute(now),
         budgetPerMinute: 60_000 / this.#budget.intervalMs,
+        quiet: this.#quiet(now),
         atMs: now,
       });
     }

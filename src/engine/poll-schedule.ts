@@ -83,6 +83,12 @@ export class PollSchedule {
     return (this.#hotUntil.get(folder) ?? 0) > nowMs;
   }
 
+  /** Some folder changed (either side) within the hot window. */
+  anyHot(nowMs: number): boolean {
+    for (const until of this.#hotUntil.values()) if (until > nowMs) return true;
+    return false;
+  }
+
   /** The folder is gone from the view: never listed again unless it comes back. */
   forget(folder: string): void {
     const i = this.#queue.lastIndexOf(folder);

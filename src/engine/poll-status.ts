@@ -14,6 +14,8 @@ export interface PollStatus {
   listCallsLastMinute: number;
   /** What the poller may spend: remote_list_share of the list budget, per minute. */
   budgetPerMinute: number;
+  /** Nothing changed within the hot window: the poller spends its share QUIET_SLOWDOWN times slower. */
+  quiet?: boolean;
   atMs: number;
 }
 

@@ -80,6 +80,8 @@ export interface PairStatus {
     } | null;
     listCallsLastMinute: number | null;
     budgetPerMinute: number | null;
+    /** Nothing changed lately: the poller spends its share slower (poll-budget.ts QUIET_SLOWDOWN). */
+    quiet: boolean;
     atMs: number | null;
     folderTimes: FolderTimes;
   };
@@ -162,6 +164,7 @@ function emptyPair(name: string, local: string, remote: string, inConfig: boolea
       lastCycle: null,
       listCallsLastMinute: null,
       budgetPerMinute: null,
+      quiet: false,
       atMs: null,
       folderTimes: 'unknown',
     },
@@ -228,6 +231,7 @@ function fillFromJournal(s: PairStatus, journal: Journal): void {
       : null,
     listCallsLastMinute: poll?.listCallsLastMinute ?? null,
     budgetPerMinute: poll?.budgetPerMinute ?? null,
+    quiet: poll?.quiet ?? false,
     atMs: poll?.atMs ?? null,
     folderTimes: readFolderTimes(journal, name).verdict,
   };
@@ -409,7 +413,7 @@ function pollerText(p: PairStatus['poller'], nowMs: number): string[] {
       : '  remote poll: no complete cycle yet',
   );
   out.push(
-    `  poller spent ${p.listCallsLastMinute ?? 0} list calls in the last minute (its share: ${Math.round(p.budgetPerMinute ?? 0)}/min; as of ${relative(p.atMs, nowMs)})`,
+    `  poller spent ${p.listCallsLastMinute ?? 0} list calls in the last minute (its share: ${Math.round(p.budgetPerMinute ?? 0)}/min${p.quiet ? `, spent slower while nothing changes` : ''}; as of ${relative(p.atMs, nowMs)})`,
   );
   const words: Record<FolderTimes, string> = {
     unknown: 'not known yet (every folder is listed)',

@@ -1,7 +1,7 @@
 /** The poller's share of the list budget (src/engine/poll-budget.ts), one for the whole process. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PollBudget } from '../../src/engine/poll-budget.js';
+import { PollBudget, QUIET_SLOWDOWN } from '../../src/engine/poll-budget.js';
 
 test('half of 240 list calls a minute: a poll every 500 ms, and a listing of three pages pays for three', () => {
   const b = new PollBudget(240, 0.5);
@@ -36,4 +36,12 @@ test('whoever spends it, pairs share one budget: a minute of polls never spends 
 test('with client pacing off (rate 0) the poller still keeps to a share of the documented 240/min', () => {
   assert.equal(new PollBudget(0, 0.5).intervalMs, 500);
   assert.equal(new PollBudget(240, 1).intervalMs, 250);
+});
+
+test('while quiet the poller spends its share QUIET_SLOWDOWN times slower, and at full pace again once not', () => {
+  const b = new PollBudget(240, 0.5);
+  b.spend(0, 1, 0, true);
+  assert.equal(b.nextAt, 500 * QUIET_SLOWDOWN);
+  b.spend(b.nextAt, 1, b.nextAt, false);
+  assert.equal(b.nextAt, 500 * QUIET_SLOWDOWN + 500);
 });

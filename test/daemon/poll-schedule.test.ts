@@ -160,3 +160,11 @@ test('a cycle unpruned for want of leave prunes from the moment leave comes; the
   assert.equal(s.last?.full, false);
   assert.equal(s.last?.pruned, 4);
 });
+
+test('anyHot: a folder marked hot makes the schedule hot for the hot window, then not', () => {
+  const s = new PollSchedule({ pollMs: POLL, hotMs: 60_000 }, 0);
+  assert.equal(s.anyHot(0), false);
+  s.markHot('a', 1000);
+  assert.equal(s.anyHot(30_000), true);
+  assert.equal(s.anyHot(61_000), false);
+});
