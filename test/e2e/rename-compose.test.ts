@@ -64,6 +64,82 @@ test('a local move into a folder renamed on the Drive ends in the renamed folder
   await assertQuiet(p);
 });
 
+test('situation 2: a local move into a folder renamed on the Drive, the folder named longer than the moved file, ends in the renamed folder on both sides', async (t) => {
+  // the folder's path is the longer one, so its rename sorts after the file's move (plan/paths.ts byDepth)
+  const p = await setupPair(t);
+  p.write('projects/quarterly/old.txt', 'o');
+  p.write('archive/notes.md', 'notes');
+  p.write('x.txt', 'x');
+  p.write('w.txt', 'w');
+  p.write('y.txt', 'y');
+  p.write('z.txt', 'z');
+  p.write('v.txt', 'v');
+  expectExit(await p.once(), 0);
+  p.write('projects/quarterly/new.bin', 'new');
+  renameSync(join(p.local, 'archive/notes.md'), join(p.local, 'projects/quarterly/notes.md'));
+  p.write('x.txt', 'x2');
+  p.write('w.txt', 'w2');
+  rmSync(join(p.local, 'z.txt'));
+  await p.other.rename((await p.remoteAt('projects/quarterly')).resourceKey, 'review');
+  await moveRemote(p, 'y.txt', 'archive', 'y2.txt');
+  await moveRemote(p, 'v.txt', 'projects', 'v2.txt');
+  expectExit(await p.once(), 0);
+  assert.deepEqual(p.localFiles(), [
+    'archive/y2.txt',
+    'projects/review/new.bin',
+    'projects/review/notes.md',
+    'projects/review/old.txt',
+    'projects/v2.txt',
+    'w.txt',
+    'x.txt',
+  ]);
+  assert.equal(p.read('projects/review/notes.md'), 'notes');
+  await assertSame(p);
+  await assertQuiet(p);
+});
+
+test('a remote move into a folder renamed locally, the folder named longer than the moved file, keeps the file in the renamed folder on both sides', async (t) => {
+  const p = await setupPair(t);
+  p.write('projects/quarterly/old.txt', 'o');
+  p.write('archive/notes.md', 'notes');
+  expectExit(await p.once(), 0);
+  renameSync(join(p.local, 'projects/quarterly'), join(p.local, 'projects/review'));
+  await moveRemote(p, 'archive/notes.md', 'projects/quarterly');
+  expectExit(await p.once(), 0);
+  assert.deepEqual(p.localFiles(), ['projects/review/notes.md', 'projects/review/old.txt']);
+  assert.equal(p.read('projects/review/notes.md'), 'notes');
+  await assertSame(p);
+  await assertQuiet(p);
+});
+
+test("a local move into a folder the Drive moved into the file's old folder ends there on both sides", async (t) => {
+  const p = await setupPair(t);
+  p.write('projects/quarterly/old.txt', 'o');
+  p.write('archive/notes.md', 'notes');
+  expectExit(await p.once(), 0);
+  renameSync(join(p.local, 'archive/notes.md'), join(p.local, 'projects/quarterly/notes.md'));
+  await moveRemote(p, 'projects/quarterly', 'archive', 'review');
+  expectExit(await p.once(), 0);
+  assert.deepEqual(p.localFiles(), ['archive/review/notes.md', 'archive/review/old.txt']);
+  assert.equal(p.read('archive/review/notes.md'), 'notes');
+  await assertSame(p);
+  await assertQuiet(p);
+});
+
+test('a local move into a folder whose name the Drive changed in case only ends in that folder on both sides', async (t) => {
+  const p = await setupPair(t);
+  p.write('projects/quarterly/old.txt', 'o');
+  p.write('archive/notes.md', 'notes');
+  expectExit(await p.once(), 0);
+  renameSync(join(p.local, 'archive/notes.md'), join(p.local, 'projects/quarterly/notes.md'));
+  await p.other.rename((await p.remoteAt('projects/quarterly')).resourceKey, 'QUARTERLY');
+  expectExit(await p.once(), 0);
+  assert.deepEqual(p.localFiles(), ['projects/QUARTERLY/notes.md', 'projects/QUARTERLY/old.txt']);
+  assert.equal(p.read('projects/QUARTERLY/notes.md'), 'notes');
+  await assertSame(p);
+  await assertQuiet(p);
+});
+
 test('a remote move into a new folder under a folder renamed locally reaches the local side', async (t) => {
   const p = await setupPair(t);
   p.write('S/docs/a.txt', 'a');

@@ -96,3 +96,31 @@ test('a local rename onto a name the remote already has is not a move', () => {
   assert.ok(!lines(p).some((l) => l.startsWith('move')));
   assert.ok(!lines(p).some((l) => l === 'delete-remote b.txt'));
 });
+
+test('a local move into a folder renamed on the Drive is two moves, whichever path is the shorter (issue 11, situation 2)', () => {
+  // byDepth orders by path length: a short folder sorts before archive/notes.md, a long one after
+  for (const folder of ['p/q', 'projects/quarterly']) {
+    const top = synced(folder.split('/')[0]!, 'folder');
+    const d = synced(folder, 'folder');
+    const kept = synced(`${folder}/old.txt`);
+    const archive = synced('archive', 'folder');
+    const notes = synced('archive/notes.md');
+    const renamed = folder.replace(/[^/]+$/, 'review');
+    const p = run({
+      base: [top, d, kept, archive, notes].map((e) => e.base),
+      local: [top.local, d.local, kept.local, archive.local, { ...notes.local, path: `${folder}/notes.md` }],
+      remote: [
+        top.remote,
+        { ...d.remote, path: renamed, name: 'review' },
+        { ...kept.remote, path: `${renamed}/old.txt` },
+        archive.remote,
+        notes.remote,
+      ],
+    });
+    assert.deepEqual(
+      lines(p),
+      [`move-local ${folder} -> ${renamed}`, `move-remote archive/notes.md -> ${renamed}/notes.md`],
+      folder,
+    );
+  }
+});
