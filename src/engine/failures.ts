@@ -56,6 +56,9 @@ function plainReason(err: unknown): string {
     const head = what[err.errorClass];
     return head ? `${head}: ${err.message}` : err.message;
   }
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `no permission on this computer (see the file's owner and mode): ${(err as Error).message}`;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -1,3 +1,5 @@
+import type { RemoteEntry } from './types.js';
+
 /**
  * Error classes of lineworks-drive-api.md §7 ("What each class means for a sync client").
  * Every failure of a Remote call surfaces as a RemoteError carrying one of these classes.
@@ -50,6 +52,23 @@ export interface RemoteErrorDetails {
  * rename and no honest fallback exists (a file rename: see src/remote/move.ts).
  */
 export const UNSUPPORTED_CODE = 'UNSUPPORTED_BY_SERVER';
+
+/** `code` of a LocalChangedError. */
+export const LOCAL_CHANGED_CODE = 'LOCAL_CHANGED';
+
+/**
+ * The local file changed while it was being uploaded (class 'transient': the next attempt sends the
+ * new version). `entry`: the Drive completed the upload all the same and now holds this file, made of
+ * bytes read while the file changed (any mix of its versions); absent when no file was completed.
+ */
+export class LocalChangedError extends RemoteError {
+  constructor(
+    message: string,
+    readonly entry?: RemoteEntry,
+  ) {
+    super('transient', message, undefined, LOCAL_CHANGED_CODE);
+  }
+}
 
 /** The refresh token was refused: a new `login` is needed (exit code 78, contracts.md §1). */
 export class LoginRequiredError extends Error {

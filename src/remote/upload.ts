@@ -12,14 +12,18 @@
  * to an older version of the file. An expired upload URL (404) starts over.
  *
  * The local file is checked (size, mtime) before and after sending: a file that changed fails the
- * call with class 'transient' and code LOCAL_CHANGED; the next attempt starts a new session.
+ * call with a LocalChangedError (class 'transient', code LOCAL_CHANGED); the next attempt starts a
+ * new session. When the Drive completed the upload all the same, the error carries the file it now
+ * holds, so that the caller can record what the Drive has instead of meeting it later as a stranger.
+ * A file that shrinks while it is read ends the transfer at once (its body would fall short of the
+ * declared length and wait for the stall watchdog).
  */
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Transform } from 'node:stream';
 import type { DriveApi } from './api.js';
 import { findByName } from './api.js';
-import { RemoteError } from './errors.js';
+import { LocalChangedError, RemoteError } from './errors.js';
 import { abortError, type Transport } from './transport.js';
 import type { RemoteEntry, UploadOptions, UploadSession } from './types.js';
 import { meter, watch } from './watchdog.js';
@@ -43,21 +47,22 @@ async function localState(path: string): Promise<LocalState> {
   return { size: st.size, mtimeMs: st.mtimeMs };
 }
 
-async function assertUnchanged(path: string, before: LocalState): Promise<void> {
+function changedError(path: string, entry?: RemoteEntry): LocalChangedError {
+  return new LocalChangedError(
+    `the local file changed while it was being uploaded (${path}); the upload starts again on the next attempt`,
+    entry,
+  );
+}
+
+/** `entry`: the file the Drive completed from the bytes sent, if it did. */
+async function assertUnchanged(path: string, before: LocalState, entry?: RemoteEntry): Promise<void> {
   let now: LocalState | null = null;
   try {
     now = await localState(path);
   } catch {
     now = null;
   }
-  if (!now || now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
-    throw new RemoteError(
-      'transient',
-      `the local file changed while it was being uploaded (${path}); the upload starts again on the next attempt`,
-      undefined,
-      'LOCAL_CHANGED',
-    );
-  }
+  if (!now || now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw changedError(path, entry);
 }
 
 /** Bounded restarts for an expired URL or an untrusted session, so a confused server cannot loop us. */
@@ -151,6 +156,7 @@ export async function upload(
     let gate: Transform | null = null;
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
+    let entry: RemoteEntry;
     try {
       const headers: Record<string, string> = {
         'Content-Type': 'application/octet-stream',
@@ -170,6 +176,9 @@ export async function upload(
               highWaterMark: 1 << 20,
             });
       stream = file;
+      file?.on('end', () => {
+        if (file.bytesRead < remaining) w.abort(changedError(localPath));
+      });
       // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
       gate = file === null ? null : transport.throttle('up');
       const body =
@@ -197,9 +206,7 @@ export async function upload(
       w.stop();
       stream?.destroy();
       gate?.destroy();
-      await assertUnchanged(localPath, before);
-      transport.countTransfer('up');
-      return toEntry(readFile(res.data));
+      entry = toEntry(readFile(res.data));
     } catch (err) {
       w.stop();
       stream?.destroy();
@@ -226,6 +233,10 @@ export async function upload(
         const done = await findFinished();
         if (done) return done;
       }
+      continue;
     }
+    transport.countTransfer('up');
+    await assertUnchanged(localPath, before, entry);
+    return entry;
   }
 }

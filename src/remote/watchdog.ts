@@ -15,6 +15,8 @@ export interface Watch {
   kick(): void;
   /** True once the countdown ran out. */
   readonly stalled: boolean;
+  /** Cuts the transfer now (the signal fires with `reason`). */
+  abort(reason: Error): void;
   stop(): void;
 }
 
@@ -38,6 +40,10 @@ export function watch(stallMs: number, outer?: AbortSignal): Watch {
     kick: arm,
     get stalled() {
       return stalled;
+    },
+    abort(reason) {
+      if (timer) clearTimeout(timer);
+      ac.abort(reason);
     },
     stop() {
       if (timer) clearTimeout(timer);

@@ -18,11 +18,14 @@ export interface CliOptions {
   killAfterMs?: number;
   /** Kill the child with SIGKILL once stdout+stderr contain this text. */
   killWhen?: string;
+  /** A command that runs the CLI's command line (given as its arguments), e.g. `unshare -Ur`. */
+  wrap?: string[];
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const argv = [...(opts.wrap ?? []), process.execPath, BIN, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
       env: { ...process.env, LWSYNC_LOG_LEVEL: process.env.LWSYNC_LOG_LEVEL ?? 'info', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, utimesSync } from 'node:fs';
+import { appendFileSync, truncateSync, utimesSync } from 'node:fs';
 import { row, sha256, withHarness } from './harness.js';
-import { RemoteError } from '../../src/remote/errors.js';
-import type { UploadSession } from '../../src/remote/types.js';
+import { LocalChangedError, RemoteError } from '../../src/remote/errors.js';
+import type { RemoteEntry, UploadSession } from '../../src/remote/types.js';
 
 test('a new file is uploaded with its bytes, size and modification time', async () => {
   await withHarness({}, async (h) => {
@@ -151,10 +151,12 @@ test('an upload answered 598 after completing is found, and one answered 598 bef
   });
 });
 
-test('a file that changes while it is uploaded fails as transient with a clear message', async () => {
+test('a file that changes while it is uploaded fails as transient, naming the file the Drive completed', async () => {
   await withHarness({}, async (h) => {
-    const path = h.file('moving', randomBytes(2 * 1024 * 1024));
+    const bytes = randomBytes(2 * 1024 * 1024);
+    const path = h.file('moving', bytes);
     let touched = false;
+    let completed: RemoteEntry | undefined;
     await assert.rejects(
       h.remote.upload(path, null, 'moving.bin', {
         onProgress: () => {
@@ -163,10 +165,45 @@ test('a file that changes while it is uploaded fails as transient with a clear m
           appendFileSync(path, 'more');
         },
       }),
-      (e: unknown) => e instanceof RemoteError && e.errorClass === 'transient' && e.code === 'LOCAL_CHANGED',
+      (e: unknown) => {
+        completed = e instanceof LocalChangedError ? e.entry : undefined;
+        return e instanceof RemoteError && e.errorClass === 'transient' && e.code === 'LOCAL_CHANGED';
+      },
     );
+    const stored = row(await h.tree(), 'moving.bin');
+    assert.equal(stored?.sha256, sha256(bytes), 'the declared length was sent');
+    assert.equal(completed?.resourceKey, stored?.fileId, 'the error names the file the Drive holds');
+    assert.equal(completed?.size, bytes.length);
   });
 });
+
+test(
+  'a file that shrinks while it is uploaded fails at once as changed, not after the stall watchdog',
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    await withHarness({}, async (h) => {
+      const path = h.file('shrinking', randomBytes(32 * 1024 * 1024));
+      // the storage host reads nothing for a while: the client is still reading the file when it shrinks
+      await h.fault({ operation: 'upload', times: 1, delayMs: 300 });
+      // a watchdog that would fire only after the test's timeout (without the early end it waits for it)
+      const remote = h.newSession({ stallMs: 90_000 }).remote({ kind: 'user', userId: 'me' });
+      let cut = false;
+      await assert.rejects(
+        remote.upload(path, null, 'shrinking.bin', {
+          onProgress: () => {
+            if (cut) return;
+            cut = true;
+            truncateSync(path, 1000);
+          },
+        }),
+        (e: unknown) => e instanceof LocalChangedError && e.entry === undefined,
+      );
+      assert.equal(row(await h.tree(), 'shrinking.bin'), undefined, 'no file completed on the Drive');
+    });
+  },
+);
 
 test('an expired upload URL starts the upload over', async () => {
   await withHarness({ uploadUrlTtl: 1 }, async (h) => {

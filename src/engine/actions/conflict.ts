@@ -16,7 +16,7 @@ import { diskPath, statFacts, stillAsScanned } from '../local-facts.js';
 import { discardTemp, download, fetchToTemp } from './download.js';
 import { mkdirLocal } from './folders.js';
 import { forgetTemp } from '../temps.js';
-import { sendFile, type StepResult } from './upload.js';
+import { sendFile, withoutHash, type StepResult } from './upload.js';
 
 interface ConflictAction {
   path: string;
@@ -64,6 +64,12 @@ export async function conflict(run: PairRun, a: ConflictAction): Promise<StepRes
   delete copy.diskPath;
   const sent = await sendFile(run, a.conflictPath, copy, undefined);
   if (sent === 'deferred') {
+    run.again = true;
+    return 'done';
+  }
+  if (sent.changed) {
+    // changed while it was sent: what the Drive holds stands against the scanned facts (upload.ts)
+    run.journal.putBase(run.pair.name, toBaseRow(a.conflictPath, withoutHash(copy), sent.entry, null));
     run.again = true;
     return 'done';
   }

@@ -3,11 +3,16 @@
  * runs: the upload session is persisted before bytes flow (seed 004). When the plan overwrites a
  * remote file, the remote is looked at again first: if it changed since the listing, nothing is
  * sent and the next pass sees both changes (a conflict, never a silent overwrite).
+ *
+ * A file saved again while it uploads (issue 13 "a file rewritten during its upload") is no error:
+ * whatever the Drive completed from its bytes is recorded as the base against the facts the scan
+ * saw, without a content hash (the bytes may be any mix of versions), so the next pass finds the
+ * local file changed and the Drive as left, and uploads the new save over it — never a conflict.
  */
 import { sha256File } from '../../scan/hash.js';
 import { baseName } from '../../scan/names.js';
 import { toBaseRow } from '../../journal/index.js';
-import { RemoteError } from '../../remote/errors.js';
+import { LocalChangedError, RemoteError } from '../../remote/errors.js';
 import type { LocalEntry } from '../../scan/types.js';
 import type { RemoteEntry, UploadSession } from '../../remote/types.js';
 import type { PairRun } from '../context.js';
@@ -32,13 +37,24 @@ export async function remoteNow(run: PairRun, key: string): Promise<RemoteEntry 
   }
 }
 
-/** Sends `local` to `path` (under its parent's key); returns the entry the Drive answered. */
+/**
+ * What the Drive holds after a send. `changed`: the local file changed while it was sent, so the
+ * Drive's bytes are not known to be any version of it (`sha256` is then null).
+ */
+export type Sent =
+  | { entry: RemoteEntry; sha256: string; changed: false }
+  | { entry: RemoteEntry; sha256: null; changed: true };
+
+/**
+ * Sends `local` to `path` (under its parent's key); returns the entry the Drive answered, or
+ * 'deferred' when the file changed before anything was completed on the Drive.
+ */
 export async function sendFile(
   run: PairRun,
   path: string,
   local: LocalEntry,
   replaces: RemoteEntry | undefined,
-): Promise<{ entry: RemoteEntry; sha256: string } | 'deferred'> {
+): Promise<Sent | 'deferred'> {
   const abs = diskPath(run.root, local);
   const before = statFacts(abs);
   if (!stillAsScanned(before, local)) return 'deferred';
@@ -65,7 +81,7 @@ export async function sendFile(
   // which spares a first sync of many small files two journal commits per file.
   const durable = local.size >= DURABLE_SESSION_BYTES;
   let saved = stored !== null;
-  const entry = await run.remote.upload(abs, run.keys.parentKey(path), baseName(path), {
+  const sending = run.remote.upload(abs, run.keys.parentKey(path), baseName(path), {
     overwrite: replaces !== undefined,
     mtimeMs: Math.trunc(local.mtimeMs),
     session,
@@ -87,9 +103,19 @@ export async function sendFile(
     onProgress: (p) => run.progress.advance(path, p.bytesDone),
     ...(run.signal ? { signal: run.signal } : {}),
   });
+  let entry: RemoteEntry;
+  try {
+    entry = await sending;
+  } catch (e) {
+    if (!(e instanceof LocalChangedError)) throw e;
+    // the session's bytes belong to a version that is gone: the next attempt starts afresh
+    if (saved) run.journal.deleteUploadSession(run.pair.name, path);
+    run.progress.finish(path);
+    return e.entry ? { entry: e.entry, sha256: null, changed: true } : 'deferred';
+  }
   if (saved) run.journal.deleteUploadSession(run.pair.name, path);
   run.progress.finish(path);
-  return { entry, sha256 };
+  return { entry, sha256, changed: false };
 }
 
 export async function upload(
@@ -99,12 +125,23 @@ export async function upload(
   const sent = await sendFile(run, a.path, a.local, a.remote);
   if (sent === 'deferred') return 'deferred';
   const facts = statFacts(diskPath(run.root, a.local));
-  if (!facts || !stillAsScanned(facts, a.local)) {
-    // Sent, but changed since: keep the base of what was sent, so the next pass uploads again.
-    run.journal.putBase(run.pair.name, toBaseRow(a.path, a.local, sent.entry, sent.sha256));
+  if (sent.changed || !facts || !stillAsScanned(facts, a.local)) {
+    // Sent, but changed since: the base holds what the Drive has against the facts the scan saw,
+    // with no hash (the bytes sent may be any version), so the next pass uploads again.
+    run.journal.putBase(run.pair.name, toBaseRow(a.path, withoutHash(a.local), sent.entry, null));
+    run.log.info(
+      { pair: run.pair.name, action: 'upload', path: a.path },
+      'the file changed while it was uploaded; the new version goes next',
+    );
     return 'deferred';
   }
   run.journal.putBase(run.pair.name, toBaseRow(a.path, facts, sent.entry, sent.sha256));
   run.log.info({ pair: run.pair.name, action: 'upload', path: a.path, bytes: a.local.size }, 'uploaded');
   return 'done';
+}
+
+/** The scanned facts of a file whose content hash no longer says what was sent. */
+export function withoutHash(local: LocalEntry): LocalEntry {
+  const { sha256: _unknown, ...rest } = local;
+  return rest;
 }
