@@ -135,7 +135,12 @@ export class PollSchedule {
   #cycleNext(nowMs: number, folders: () => string[], prune: boolean): { folder: string } | { at: number } {
     for (;;) {
       if (this.#cycle === null) {
-        const startAt = this.#lastCycleStart + this.#pollMs;
+        // the root opens every cycle: a cycle starts once the root is due again too, or a root
+        // listed a little after its cycle started would be skipped by the next one
+        const startAt = Math.max(
+          this.#lastCycleStart + this.#pollMs,
+          (this.#lastListed.get('') ?? -Infinity) + this.#pollMs,
+        );
         if (startAt > nowMs) return { at: startAt };
         const daily = nowMs - this.#lastFullEnd >= this.#fullEveryMs;
         this.#cycle = { startMs: nowMs, listed: 0, pruned: 0, calls: 0, full: !prune || daily, daily };

@@ -168,3 +168,23 @@ test('anyHot: a folder marked hot makes the schedule hot for the hot window, the
   assert.equal(s.anyHot(30_000), true);
   assert.equal(s.anyHot(61_000), false);
 });
+
+test('each cycle lists the root, even when the root was listed a little after its cycle started', () => {
+  const tree = { '': [{ path: 'a', updateDate: 100 }], a: [] };
+  const s = new PollSchedule({ pollMs: POLL }, 0);
+  const roots: number[] = [];
+  let now = 0;
+  while (roots.length < 4) {
+    const n = s.next(now, () => Object.keys(tree), true);
+    if (!('folder' in n)) {
+      now = Math.max(now + 1, n.at);
+      continue;
+    }
+    // the budget lets the listing happen 700 ms after the folder was picked
+    now += 700;
+    if (n.folder === '') roots.push(now);
+    s.listed(n.folder, now, 1, tree[n.folder as keyof typeof tree]);
+  }
+  for (let i = 1; i < roots.length; i++)
+    assert.ok(roots[i]! - roots[i - 1]! < 2 * POLL, `root listings ${roots.join(', ')} ms`);
+});
