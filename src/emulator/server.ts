@@ -285,9 +285,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     running.add(p);
   };
   const main = createServer(handler('main'));
-  // The storage host moves file bodies: a mebibyte of buffering each way, so that a body read or
-  // written in large chunks does not stop and restart the socket for every 16 KiB.
-  const storage = createServer({ highWaterMark: 1 << 20 }, handler('storage'));
+  const storage = createServer(handler('storage'));
   for (const s of [main, storage]) {
     s.requestTimeout = 0;
     s.on('clientError', (_e, socket) => socket.destroy());
