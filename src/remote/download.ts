@@ -114,9 +114,13 @@ export async function download(
             opts.onProgress?.({ bytesDone: from + got, bytesTotal: total });
           };
           // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
+          // A file that cannot be opened leaves no answer half read on a kept-alive socket.
+          const out = await open(destPath, from === 0 ? 'w' : 'a').catch((err: unknown) => {
+            res.body.destroy();
+            throw err;
+          });
           const paced = transport.throttle('down');
           const source = paced ? pipeline(res.body, paced, () => {}) : res.body;
-          const out = await open(destPath, from === 0 ? 'w' : 'a');
           try {
             await writeBody(source, out, tick);
           } finally {
