@@ -7,17 +7,15 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { pipeline, type Readable, type Transform } from 'node:stream';
-import axios, { type AxiosInstance } from 'axios';
+import type { Readable, Transform } from 'node:stream';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../log/logger.js';
 import { throttle, type Bandwidth } from './bandwidth.js';
 import { backoffMs, serverWaitMs, type BackoffPolicy } from './backoff.js';
 import { classifyNetwork, classifyResponse } from './classify.js';
 import { SessionCounters } from './counters.js';
 import { RemoteError, UnreachableError } from './errors.js';
-import { FileBody } from './filebody.js';
 import type { Operation, Pacer } from './pacer.js';
-import { putFile, type FileRange } from './putfile.js';
 import type { TokenStore } from './tokens.js';
 
 export interface RetryOptions extends BackoffPolicy {
@@ -51,8 +49,6 @@ export interface RequestSpec {
   nameInRequest?: boolean;
   responseType?: 'json' | 'stream';
   signal?: AbortSignal;
-  /** The body is these bytes of a local file (uploads; putfile.ts), instead of `data`. */
-  file?: FileRange;
 }
 
 export interface HttpResponse {
@@ -191,11 +187,6 @@ export class Transport {
     return bw ? throttle(bw, onPass) : null;
   }
 
-  /** The session's limit for that direction; null = unlimited. */
-  limit(direction: 'up' | 'down'): Bandwidth | null {
-    return this.#o.bandwidth?.[direction] ?? null;
-  }
-
   /** `bytes` more of a transfer went `direction`. */
   countBytes(direction: 'up' | 'down', bytes: number): void {
     const c = this.#s.counters.of(this.pair);
@@ -268,27 +259,16 @@ export class Transport {
         if (this.#s.closed) throw new RemoteError('unknown', 'the Drive session is closed');
         stats.requests++;
         mine.apiCalls[spec.op] = (mine.apiCalls[spec.op] ?? 0) + 1;
-        let res: HttpResponse;
-        const headers0 = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...spec.headers };
+        let res: AxiosResponse;
         try {
-          res =
-            spec.file && !proxied()
-              ? await putFile(
-                  spec.method === 'POST' ? 'POST' : 'PUT',
-                  spec.url,
-                  { 'User-Agent': this.#o.userAgent, ...headers0 },
-                  this.#s.agents,
-                  spec.file,
-                  spec.signal,
-                )
-              : await this.#s.axios.request({
-                  method: spec.method,
-                  url: spec.url,
-                  data: spec.file ? fileStream(spec.file) : spec.data,
-                  headers: headers0,
-                  responseType: spec.responseType === 'stream' ? 'stream' : 'json',
-                  ...(spec.signal ? { signal: spec.signal } : {}),
-                });
+          res = await this.#s.axios.request({
+            method: spec.method,
+            url: spec.url,
+            data: spec.data,
+            headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...spec.headers },
+            responseType: spec.responseType === 'stream' ? 'stream' : 'json',
+            ...(spec.signal ? { signal: spec.signal } : {}),
+          });
         } catch (err) {
           throw networkError(err);
         }
@@ -363,24 +343,6 @@ export class Transport {
       }
     }
   }
-}
-
-/**
- * A proxy named in the environment is honoured by axios (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) and
- * not by putfile.ts: with one set, uploads go through axios too.
- */
-function proxied(): boolean {
-  const e = process.env;
-  return [e.https_proxy, e.HTTPS_PROXY, e.http_proxy, e.HTTP_PROXY, e.all_proxy, e.ALL_PROXY].some(
-    (v) => v !== undefined && v !== '',
-  );
-}
-
-/** A file range as a stream body for axios, paced like putfile.ts paces it. */
-function fileStream(f: FileRange): Readable {
-  const paced = f.bandwidth ? throttle(f.bandwidth, f.onBytes) : null;
-  const file = new FileBody(f.path, f.start, f.end, paced ? undefined : f.onBytes);
-  return paced ? pipeline(file, paced, () => {}) : file;
 }
 
 function networkError(err: unknown): RemoteError {

@@ -15,9 +15,11 @@
  * call with class 'transient' and code LOCAL_CHANGED; the next attempt starts a new session.
  */
 import { stat } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
 import type { DriveApi } from './api.js';
 import { findByName } from './api.js';
 import { RemoteError } from './errors.js';
+import { FileBody } from './filebody.js';
 import { abortError, type Transport } from './transport.js';
 import type { RemoteEntry, UploadOptions, UploadSession } from './types.js';
 import { watch } from './watchdog.js';
@@ -145,6 +147,7 @@ export async function upload(
 
     const remaining = before.size - session.offset;
     let sent = 0;
+    let body: Readable | null = null;
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
     try {
@@ -162,25 +165,21 @@ export async function upload(
         sent += n;
         opts.onProgress?.({ bytesDone: session.offset + sent, bytesTotal: before.size });
       };
+      // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts); the bytes
+      // count as they leave the limit, or as they are read when there is none.
+      const paced = remaining === 0 ? null : transport.throttle('up', tick);
+      // Never more than declared, even if the file grows meanwhile (the check after sending reports it).
+      const file =
+        remaining === 0
+          ? null
+          : new FileBody(localPath, session.offset, before.size, paced ? undefined : tick);
+      body = file === null ? null : paced ? pipeline(file, paced, () => {}) : file;
       const res = await transport.send(
         {
           op: 'upload',
           method: 'PUT',
           url: session.uploadUrl,
-          ...(remaining === 0
-            ? { data: Buffer.alloc(0) }
-            : {
-                // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
-                // Never more than declared, even if the file grows meanwhile (the check after
-                // sending reports it).
-                file: {
-                  path: localPath,
-                  start: session.offset,
-                  end: before.size,
-                  bandwidth: transport.limit('up'),
-                  onBytes: tick,
-                },
-              }),
+          data: body ?? Buffer.alloc(0),
           headers,
           expect: [201, 200],
           signal: w.signal,
@@ -188,11 +187,13 @@ export async function upload(
         token,
       );
       w.stop();
+      body?.destroy();
       await assertUnchanged(localPath, before);
       transport.countTransfer('up');
       return toEntry(readFile(res.data));
     } catch (err) {
       w.stop();
+      body?.destroy();
       if (opts.signal?.aborted) throw abortError(opts.signal);
       await assertUnchanged(localPath, before);
       if (!(err instanceof RemoteError)) throw err;

@@ -1,7 +1,6 @@
 /**
  * A proxy named in the environment (HTTP_PROXY) carries uploads like every other request: axios
- * honours it, and the upload path that bypasses axios for speed (putfile.ts) hands such uploads
- * back to axios. The proxy here is a small forwarding proxy on loopback that logs what it carried.
+ * honours it, streamed upload bodies included. The proxy here is a small forwarding proxy on loopback that logs what it carried.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
