@@ -88,14 +88,19 @@ function abortReason(signal: AbortSignal | undefined): Error {
   return e;
 }
 
-/** A pass-through stream that lets bytes through at the bucket's pace; destroying it leaves the queue. */
+/**
+ * A pass-through stream that lets bytes through at the bucket's pace, calling `onPass(n)` for every
+ * slice it lets through; destroying it leaves the queue.
+ */
 class Throttle extends Transform {
   readonly #bw: Bandwidth;
+  readonly #onPass: ((bytes: number) => void) | undefined;
   readonly #ac = new AbortController();
 
-  constructor(bw: Bandwidth) {
+  constructor(bw: Bandwidth, onPass?: (bytes: number) => void) {
     super();
     this.#bw = bw;
+    this.#onPass = onPass;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -113,6 +118,7 @@ class Throttle extends Transform {
       const part = chunk.subarray(at, at + step);
       await this.#bw.take(part.length, this.#ac.signal);
       if (this.destroyed) return;
+      this.#onPass?.(part.length);
       this.push(part);
     }
   }
@@ -123,9 +129,9 @@ class Throttle extends Transform {
   }
 }
 
-/** A stream through which a transfer's bytes pass: throttled by `bw`, or untouched when null. */
-export function throttle(bw: Bandwidth | null): Transform {
-  return bw ? new Throttle(bw) : new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
+/** A stream through which a transfer's bytes pass at `bw`'s pace (see Throttle). */
+export function throttle(bw: Bandwidth, onPass?: (bytes: number) => void): Transform {
+  return new Throttle(bw, onPass);
 }
 
 /** The bucket for a limit in bytes per second; null for 0 (unlimited). */

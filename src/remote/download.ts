@@ -5,15 +5,14 @@
  * `Range: bytes=N-` (206, appended). A 200 to a Range request restarts the file from byte 0. The
  * final size must equal the File's `fileSize`.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { stat, truncate, writeFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { open, stat, truncate, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import type { DriveApi } from './api.js';
 import { RemoteError } from './errors.js';
+import { writeBody } from './filesink.js';
 import { abortError, type Transport } from './transport.js';
 import type { DownloadOptions, RemoteEntry } from './types.js';
-import { meter, watch } from './watchdog.js';
+import { watch } from './watchdog.js';
 import { toEntry } from './wire.js';
 
 export interface DownloadContext {
@@ -28,14 +27,6 @@ async function sizeOnDisk(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-function settled(out: WriteStream | undefined): Promise<void> {
-  if (!out || out.closed) return Promise.resolve();
-  return new Promise((resolve) => {
-    out.once('close', () => resolve());
-    if (!out.destroyed) out.destroy();
-  });
 }
 
 function header(h: Record<string, unknown>, name: string): string | undefined {
@@ -79,7 +70,6 @@ export async function download(
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
     const start = have;
-    let out: WriteStream | undefined;
     try {
       await transport.send(
         {
@@ -116,19 +106,26 @@ export async function download(
             );
           }
           if (from === 0 && start > 0) await truncate(destPath, 0);
-          out = createWriteStream(destPath, { flags: from === 0 ? 'w' : 'a' });
           let got = 0;
+          const tick = (n: number): void => {
+            w.kick();
+            transport.countBytes('down', n);
+            got += n;
+            opts.onProgress?.({ bytesDone: from + got, bytesTotal: total });
+          };
           // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
-          await pipeline(
-            res.body as Readable,
-            transport.throttle('down'),
-            meter(w, (n) => {
-              transport.countBytes('down', n - got);
-              got = n;
-              opts.onProgress?.({ bytesDone: from + n, bytesTotal: total });
-            }),
-            out,
-          );
+          // A file that cannot be opened leaves no answer half read on a kept-alive socket.
+          const out = await open(destPath, from === 0 ? 'w' : 'a').catch((err: unknown) => {
+            res.body.destroy();
+            throw err;
+          });
+          const paced = transport.throttle('down');
+          const source = paced ? pipeline(res.body, paced, () => {}) : res.body;
+          try {
+            await writeBody(source, out, tick);
+          } finally {
+            await out.close();
+          }
         },
       );
       w.stop();
@@ -137,9 +134,6 @@ export async function download(
       throw new RemoteError('transient', `download: got ${have} of ${total} bytes`);
     } catch (err) {
       w.stop();
-      // A broken pipeline may still have a write in flight: the file's size is read once the
-      // stream has closed, or the next Range would start short of what lands on disk.
-      await settled(out);
       if (opts.signal?.aborted) throw abortError(opts.signal);
       if (isLocalFsError(err)) throw err;
       have = await sizeOnDisk(destPath);

@@ -151,8 +151,10 @@ export class Transport {
         adapter: 'http',
         // Redirects are followed by hand (reference §6); 0 also keeps streamed bodies unbuffered.
         maxRedirects: 0,
-        maxBodyLength: Infinity,
-        maxContentLength: Infinity,
+        // -1 is axios' "no limit"; any number (Infinity too) makes it count every chunk of a
+        // streamed body in a Transform (upload) or an async generator (download).
+        maxBodyLength: -1,
+        maxContentLength: -1,
         validateStatus: () => true,
         httpAgent: agents.http,
         httpsAgent: agents.https,
@@ -175,9 +177,14 @@ export class Transport {
     return this.#s.counters;
   }
 
-  /** A stream for a transfer's bytes, paced by the session's limit for that direction. */
-  throttle(direction: 'up' | 'down'): Transform {
-    return throttle(this.#o.bandwidth?.[direction] ?? null);
+  /**
+   * A stream for a transfer's bytes, paced by the session's limit for that direction, calling
+   * `onPass` for the bytes it lets through; null when that direction is unlimited (the bytes then
+   * need no stream of ours at all).
+   */
+  throttle(direction: 'up' | 'down', onPass?: (bytes: number) => void): Transform | null {
+    const bw = this.#o.bandwidth?.[direction] ?? null;
+    return bw ? throttle(bw, onPass) : null;
   }
 
   /** `bytes` more of a transfer went `direction`. */

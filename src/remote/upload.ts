@@ -18,15 +18,15 @@
  * A file that shrinks while it is read ends the transfer at once (its body would fall short of the
  * declared length and wait for the stall watchdog).
  */
-import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Transform } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { DriveApi } from './api.js';
 import { findByName } from './api.js';
 import { LocalChangedError, RemoteError } from './errors.js';
+import { FileBody } from './filebody.js';
 import { abortError, type Transport } from './transport.js';
 import type { RemoteEntry, UploadOptions, UploadSession } from './types.js';
-import { meter, watch } from './watchdog.js';
+import { watch } from './watchdog.js';
 import { readFile, toEntry, toRfc3339 } from './wire.js';
 
 export interface UploadContext {
@@ -152,8 +152,7 @@ export async function upload(
 
     const remaining = before.size - session.offset;
     let sent = 0;
-    let stream: ReadStream | null = null;
-    let gate: Transform | null = null;
+    let body: Readable | null = null;
     const w = watch(ctx.stallMs, opts.signal);
     const token = await transport.token({});
     let entry: RemoteEntry;
@@ -166,37 +165,27 @@ export async function upload(
       };
       if (session.offset > 0)
         headers['Content-Range'] = `bytes ${session.offset}-${before.size - 1}/${before.size}`;
+      const tick = (n: number): void => {
+        w.kick();
+        transport.countBytes('up', n);
+        sent += n;
+        opts.onProgress?.({ bytesDone: session.offset + sent, bytesTotal: before.size });
+      };
+      // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts); the bytes
+      // count as they leave the limit, or as they are read when there is none.
+      const paced = remaining === 0 ? null : transport.throttle('up', tick);
+      // Never more than declared, even if the file grows meanwhile (the check after sending reports it).
       const file =
         remaining === 0
           ? null
-          : createReadStream(localPath, {
-              start: session.offset,
-              // Never more than declared, even if the file grows meanwhile (the check after sending reports it).
-              end: before.size - 1,
-              highWaterMark: 1 << 20,
-            });
-      stream = file;
-      file?.on('end', () => {
-        if (file.bytesRead < remaining) w.abort(changedError(localPath));
-      });
-      // The session's bandwidth limit paces the bytes, resumed ones too (bandwidth.ts).
-      gate = file === null ? null : transport.throttle('up');
-      const body =
-        file === null || gate === null
-          ? Buffer.alloc(0)
-          : file.pipe(gate).pipe(
-              meter(w, (n) => {
-                transport.countBytes('up', n - sent);
-                sent = n;
-                opts.onProgress?.({ bytesDone: session.offset + n, bytesTotal: before.size });
-              }),
-            );
+          : new FileBody(localPath, session.offset, before.size, paced ? undefined : tick);
+      body = file === null ? null : paced ? pipeline(file, paced, () => {}) : file;
       const res = await transport.send(
         {
           op: 'upload',
           method: 'PUT',
           url: session.uploadUrl,
-          data: body,
+          data: body ?? Buffer.alloc(0),
           headers,
           expect: [201, 200],
           signal: w.signal,
@@ -204,13 +193,11 @@ export async function upload(
         token,
       );
       w.stop();
-      stream?.destroy();
-      gate?.destroy();
+      body?.destroy();
       entry = toEntry(readFile(res.data));
     } catch (err) {
       w.stop();
-      stream?.destroy();
-      gate?.destroy();
+      body?.destroy();
       if (opts.signal?.aborted) throw abortError(opts.signal);
       await assertUnchanged(localPath, before);
       if (!(err instanceof RemoteError)) throw err;

@@ -2,8 +2,6 @@
  * A stall watchdog for streamed transfers (design.md axios trap: no `timeout`, which would kill a
  * long transfer). The transfer is aborted only when no progress was seen for `stallMs`.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-
 export class StallError extends Error {
   override readonly name = 'StallError';
 }
@@ -23,21 +21,20 @@ export interface Watch {
 export function watch(stallMs: number, outer?: AbortSignal): Watch {
   const ac = new AbortController();
   let stalled = false;
-  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const onOuter = (): void => ac.abort(outer?.reason);
   outer?.addEventListener('abort', onOuter, { once: true });
   if (outer?.aborted) ac.abort(outer.reason);
-  const arm = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled = true;
-      ac.abort(new StallError(`no progress for ${Math.round(stallMs / 1000)} s`));
-    }, stallMs);
-  };
-  arm();
+  const timer = setTimeout(() => {
+    stalled = true;
+    ac.abort(new StallError(`no progress for ${Math.round(stallMs / 1000)} s`));
+  }, stallMs);
   return {
     signal: ac.signal,
-    kick: arm,
+    // Called for every chunk of a transfer: refresh() restarts the countdown without a new timer.
+    kick: () => {
+      if (!stalled && !stopped) timer.refresh();
+    },
     get stalled() {
       return stalled;
     },
@@ -46,21 +43,9 @@ export function watch(stallMs: number, outer?: AbortSignal): Watch {
       ac.abort(reason);
     },
     stop() {
-      if (timer) clearTimeout(timer);
+      stopped = true;
+      clearTimeout(timer);
       outer?.removeEventListener('abort', onOuter);
     },
   };
-}
-
-/** A pass-through stream that reports every chunk (bytes so far) and kicks the watchdog. */
-export function meter(w: Watch, onBytes: (total: number) => void): Transform {
-  let total = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      total += chunk.length;
-      w.kick();
-      onBytes(total);
-      cb(null, chunk);
-    },
-  });
 }

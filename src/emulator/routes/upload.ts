@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { ApiError, exists, invalid, notFound } from '../errors/api-error.js';
 import { readJsonObject, sendJson, type Ctx } from '../http.js';
 import type { Env } from '../env.js';
@@ -118,6 +118,21 @@ async function* counted(
   }
 }
 
+/** Every byte of `bufs` written from `at`, however many calls that takes. */
+async function writeAll(fh: FileHandle, bufs: Buffer[], at: number): Promise<void> {
+  let left = bufs;
+  let pos = at;
+  while (left.length > 0) {
+    const { bytesWritten } = await fh.writev(left, pos);
+    if (bytesWritten <= 0) throw new Error('writing the upload wrote no bytes');
+    pos += bytesWritten;
+    let n = bytesWritten;
+    let i = 0;
+    while (i < left.length && n >= left[i]!.length) n -= left[i++]!.length;
+    left = i < left.length ? [left[i]!.subarray(n), ...left.slice(i + 1)] : [];
+  }
+}
+
 function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
@@ -190,14 +205,15 @@ export async function storageUpload(ctx: Ctx, env: Env): Promise<void> {
   let writing: Promise<unknown> = Promise.resolve();
   const flush = async (): Promise<void> => {
     if (!pendingBytes) return;
-    const b = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    const bufs = pending;
+    const n = pendingBytes;
     pending = [];
     pendingBytes = 0;
-    hash?.update(b);
+    if (hash) for (const b of bufs) hash.update(b);
     await writing;
     const at = first + written;
-    written += b.length;
-    writing = fh.write(b, 0, b.length, at);
+    written += n;
+    writing = writeAll(fh, bufs, at);
   };
   let release = (): void => {};
   const busy = new Promise<void>((r) => (release = r));
