@@ -16,6 +16,8 @@ import { setupPair, sha, type Pair } from '../e2e/harness.js';
 import { running, waitUntil, withTimeout, WAIT_MS } from './helpers.js';
 
 const SYNC = 'remote_poll_seconds = 1\nlocal_quiet_ms = 200';
+/** The mass-delete guard out of the way: the marker's guard alone must stop the daemon. */
+const NO_MASS_GUARD = `${SYNC}\nmax_delete_percent = 100\nmax_delete_count = 100000`;
 
 /**
  * Runs `body` with the pair's local root on a tmpfs of `size`; unmounts it (if still mounted) before
@@ -111,7 +113,7 @@ test('daemon: the local disk fills up during downloads: reported, the daemon kee
 });
 
 test('daemon: the local root unmounted while it runs: it stops with exit 3 naming the marker, and nothing is deleted on the Drive', async (t) => {
-  const p = await setupPair(t, { sync: SYNC });
+  const p = await setupPair(t, { sync: NO_MASS_GUARD });
   await onTmpfs(p, '1m', async () => {
     p.write('a.txt', 'a');
     p.write('dir/b.txt', 'b');
@@ -132,7 +134,7 @@ test('daemon: the local root unmounted while it runs: it stops with exit 3 namin
 });
 
 test('daemon: the local root emptied of everything, marker included, while it runs: exit 3, nothing deleted on the Drive', async (t) => {
-  const p = await setupPair(t, { sync: SYNC });
+  const p = await setupPair(t, { sync: NO_MASS_GUARD });
   p.write('a.txt', 'a');
   p.write('dir/b.txt', 'b');
   assert.equal((await p.once()).code, 0);
