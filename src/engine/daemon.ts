@@ -526,7 +526,9 @@ class Daemon {
     const next = ps.schedule.next(now, () => viewFolders(this.#journal, name), this.#prune(ps));
     if (!('folder' in next)) return null;
     const folder = next.folder;
-    const key = folder === '' ? ps.rootKey : viewAt(this.#journal, name, folder)?.resourceKey;
+    // a folder marked hot may have become a file meanwhile (replaced on the Drive): not listed
+    const seen = folder === '' ? null : viewAt(this.#journal, name, folder);
+    const key = folder === '' ? ps.rootKey : seen?.kind === 'folder' ? seen.resourceKey : undefined;
     if (key === undefined) {
       ps.schedule.forget(folder);
       return null;
