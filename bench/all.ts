@@ -10,8 +10,9 @@
  * Each runs as a child with `--json`; its progress goes to stderr, its figures to stdout.
  *
  * Run (builds first): npm run bench [-- --quick | --full]
- *   --quick (the default): 64 MiB × 3 rounds; no-op at 10,000 files (3 timed runs; its first sync is
- *     the first-sync row); daemon --quick. A few minutes.
+ *   --quick (the default): 256 MiB × 3 rounds (a smaller file measures start-up, not throughput);
+ *     no-op at 10,000 files (3 timed runs; its first sync is the first-sync row); daemon --quick.
+ *     A few minutes.
  *   --full (the issue's sizes): 1 GiB × 5 rounds; no-op at 10,000 and 100,000 files (5 runs each);
  *     the daemon at its full size (1,000 folders × 10 files, 100 edits, 150 s idle). About an hour.
  * Every child has a deadline; on expiry or on SIGINT/SIGTERM its process group gets SIGTERM (each
@@ -283,7 +284,7 @@ async function main(): Promise<number> {
     }
   };
 
-  const mib = full ? 1024 : 64;
+  const mib = full ? 1024 : 256;
   const rounds = full ? 5 : 3;
   await step(
     'transfers',
