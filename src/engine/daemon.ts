@@ -560,9 +560,15 @@ class Daemon {
     return code;
   }
 
-  /** No pair has a folder changed within its hot window or a local event waiting (poll-budget.ts). */
+  /**
+   * Every pair has finished a remote cycle since the start (what changed while the daemon was down
+   * is found at full pace), and none has a folder changed within its hot window or a local event
+   * waiting (poll-budget.ts).
+   */
   #quiet(now: number): boolean {
-    return this.#pairs.every((p) => p.newestEventMs === null && !p.schedule.anyHot(now));
+    return this.#pairs.every(
+      (p) => p.schedule.last !== null && p.newestEventMs === null && !p.schedule.anyHot(now),
+    );
   }
 
   #clearPending(ps: PairState): void {
