@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setupPair, sha, type Pair } from '../e2e/harness.js';
+import { remoteShas, setupPair, sha, type Pair } from '../e2e/harness.js';
 import { running, waitUntil, withTimeout, WAIT_MS } from './helpers.js';
 
 const SYNC = 'remote_poll_seconds = 1\nlocal_quiet_ms = 200';
@@ -32,12 +32,6 @@ async function onTmpfs(p: Pair, size: string, body: () => Promise<void>): Promis
     if (readFileSync('/proc/mounts', 'utf8').includes(` ${p.local} `))
       execFileSync('umount', ['-l', p.local]);
   }
-}
-
-async function remoteShas(p: Pair): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [path, item] of await p.tree()) if (item.sha256) out[path] = item.sha256;
-  return out;
 }
 
 /** Requests that change the Drive (from the emulator's request log). */

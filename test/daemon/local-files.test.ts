@@ -7,17 +7,14 @@
  * to a uid that namespace does not map, mode 000: the read really fails (EACCES).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setupPair, sha, type Pair } from '../e2e/harness.js';
+import { localShas, remoteShas, setupPair, sha, type Pair } from '../e2e/harness.js';
+import { makeReadable, makeUnreadable, UNSHARE } from '../helpers/unreadable.js';
 import { logLines, running, startDaemon, waitUntil, type Daemon } from './helpers.js';
 
 const SYNC = 'remote_poll_seconds = 1\nlocal_quiet_ms = 200';
-const UNSHARE = ['unshare', '-Ur'];
-/** A uid and gid no user namespace made by `unshare -Ur` maps. */
-const STRANGER = 54_321;
 
 const KEEP = ['keep0.txt', 'keep1.txt', 'keep2.txt', 'keep3.txt', 'keep4.txt', 'keep5.txt'];
 const keepShas = (): Record<string, string> => Object.fromEntries(KEEP.map((k) => [k, sha(k)]));
@@ -31,33 +28,6 @@ interface Failing {
 async function failing(p: Pair): Promise<Failing[]> {
   const s = await p.cli(['status', '--config', p.configFile, '--json']);
   return (JSON.parse(s.stdout) as { pairs: { failing: Failing[] }[] }).pairs[0]!.failing;
-}
-
-async function remoteShas(p: Pair): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [path, item] of await p.tree()) if (item.sha256) out[path] = item.sha256;
-  return out;
-}
-
-function localShas(p: Pair): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of p.localFiles()) out[f] = sha(readFileSync(join(p.local, f)));
-  return out;
-}
-
-/** Makes `path` unreadable inside `unshare -Ur`; throws when the machine cannot. */
-function makeUnreadable(path: string): void {
-  const probe = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), 'true'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    throw new Error(
-      `setup: this test needs a user namespace (\`unshare -Ur\`) to make a file unreadable for root; ` +
-        `the machine refused: ${probe.error?.message ?? probe.stderr.trim()}`,
-    );
-  chownSync(path, STRANGER, STRANGER);
-  chmodSync(path, 0o000);
-  const read = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), 'cat', path], { encoding: 'utf8' });
-  if (read.status === 0)
-    throw new Error(`setup: ${path} is still readable inside the namespace; the test would prove nothing`);
 }
 
 test('daemon: an unreadable file is listed failing in status, the rest syncs, nothing is lost, and it goes up once readable', async (t) => {
@@ -96,8 +66,7 @@ test('daemon: an unreadable file is listed failing in status, the rest syncs, no
 
   // readable again (the owner fixed): sent by the daemon on its own
   for (const f of ['secret.txt', 'report.txt']) {
-    chownSync(join(p.local, f), 0, 0);
-    chmodSync(join(p.local, f), 0o644);
+    makeReadable(join(p.local, f));
   }
   await waitUntil(
     async () => {

@@ -229,3 +229,17 @@ export function expectExit(r: CliResult, code: number): void {
     throw new Error(`expected exit ${code}, got ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
   }
 }
+
+/** Path → sha256 of every remote file below the pair's folder. */
+export async function remoteShas(p: Pair): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [path, item] of await p.tree()) if (item.sha256) out[path] = item.sha256;
+  return out;
+}
+
+/** Path → sha256 of every local file of the pair. */
+export function localShas(p: Pair): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of p.localFiles()) out[f] = sha(readFileSync(join(p.local, f)));
+  return out;
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { JOURNAL_FILE } from '../../src/journal/journal.js';
 import { loginTestUser } from '../helpers/emulator.js';
-import { expectExit, setupPair, sha, type Pair } from './harness.js';
+import { expectExit, localShas, remoteShas, setupPair, sha, type Pair } from './harness.js';
 import { configure } from './one-way.js';
 
 type Ctx = Parameters<typeof setupPair>[0];
@@ -21,19 +21,6 @@ async function synced(t: Ctx, files: Record<string, string>, sync?: string): Pro
   for (const [path, content] of Object.entries(files)) p.write(path, content);
   expectExit(await p.once(), 0);
   return p;
-}
-
-/** Path → sha256 of every remote file below the pair's folder. */
-async function remoteShas(p: Pair): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [path, item] of await p.tree()) if (item.sha256) out[path] = item.sha256;
-  return out;
-}
-
-function localShas(p: Pair): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of p.localFiles()) out[f] = sha(readFileSync(join(p.local, f)));
-  return out;
 }
 
 const READS = new Set(['list', 'get', 'token', 'download', 'download-content', 'drive']);

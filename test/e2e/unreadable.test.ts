@@ -9,36 +9,12 @@
  * and the read really fails (EACCES). A machine without user namespaces fails the setup, loudly.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { makeReadable, makeUnreadable, UNSHARE } from '../helpers/unreadable.js';
 import { expectExit, setupPair, sha, type Pair } from './harness.js';
-
-const UNSHARE = ['unshare', '-Ur'];
-/** A uid and gid no user namespace made by `unshare -Ur` maps. */
-const STRANGER = 54_321;
-
-/** Makes `path` unreadable to the CLI in its namespace; throws when the machine cannot. */
-function makeUnreadable(path: string): void {
-  const probe = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), 'true'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    throw new Error(
-      `setup: this test needs a user namespace (\`unshare -Ur\`) to make a file unreadable for root; ` +
-        `the machine refused: ${probe.error?.message ?? probe.stderr.trim()}`,
-    );
-  chownSync(path, STRANGER, STRANGER);
-  chmodSync(path, 0o000);
-  const read = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), 'cat', path], { encoding: 'utf8' });
-  if (read.status === 0)
-    throw new Error(`setup: ${path} is still readable inside the namespace; the test would prove nothing`);
-}
-
-function makeReadable(path: string): void {
-  chownSync(path, 0, 0);
-  chmodSync(path, 0o644);
-}
 
 const onceInNamespace = (p: Pair) =>
   runCli(['--config', p.configFile, '--once'], { env: { LWSYNC_LOG_LEVEL: 'warn' }, wrap: UNSHARE });
