@@ -22,6 +22,9 @@
  *   6. with `--quiet S`: waits until `status --json` says the poller is quiet (nothing changed on
  *      either side within the hot window, 10 min), then measures S more seconds as in 5;
  *   7. stops the daemon with SIGTERM, prints the table, removes its temp folder (unless --keep).
+ *   --reuse DIR: a folder an earlier run with the same --folders, --files and --folder-mtime kept:
+ *   its tree, Drive, login and journal are used as they are (steps 1 and 2 skipped; the daemon
+ *   starts on the journal the earlier daemon left) and the folder is kept again.
  *
  * Every wait has a deadline: what does not happen in time is reported as such.
  *
@@ -29,7 +32,7 @@
  *   node --import tsx bench/daemon.ts [--folders 1000] [--files 10] [--edits 100]
  *       [--folder-mtime none|parent|ancestors] [--idle 150] [--warmup 30] [--gap 1.5]
  *       [--edit-timeout 300] [--remote-timeout 600] [--rate-limit 240] [--poll-seconds N] [--keep]
- *       [--cpu-prof DIR]
+ *       [--reuse DIR] [--cpu-prof DIR]
  *       [--json]
  *   --quick: 100 folders × 5 files, 10 edits, 60 s idle, 10 s warm-up, 180 s remote timeout.
  *   --cpu-prof DIR: the daemon runs under node's --cpu-prof and writes its profile into DIR on exit
@@ -87,7 +90,7 @@ interface LogEntry {
 const USAGE =
   'usage: node --import tsx bench/daemon.ts [--quick] [--folders N] [--files N] [--edits N] ' +
   '[--folder-mtime none|parent|ancestors] [--idle S] [--quiet S] [--warmup S] [--gap S] [--edit-timeout S] ' +
-  '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep] [--cpu-prof DIR] [--json]';
+  '[--remote-timeout S] [--rate-limit N] [--poll-seconds N] [--keep] [--reuse DIR] [--cpu-prof DIR] [--json]';
 
 function options() {
   const { values } = parseArgs({
@@ -106,6 +109,7 @@ function options() {
       'rate-limit': { type: 'string' },
       'poll-seconds': { type: 'string' },
       keep: { type: 'boolean' },
+      reuse: { type: 'string' },
       'cpu-prof': { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -137,7 +141,8 @@ function options() {
     remoteTimeoutS: num('remote-timeout', quick ? 180 : 600, 1),
     rateLimit: Math.floor(num('rate-limit', 240, 1)),
     pollSeconds: values['poll-seconds'] === undefined ? undefined : Math.floor(num('poll-seconds', 60, 1)),
-    keep: values.keep === true,
+    keep: values.keep === true || values.reuse !== undefined,
+    reuse: values.reuse,
     cpuProf: values['cpu-prof'],
     json: values.json === true,
   };
@@ -496,7 +501,9 @@ function isQuiet(config: string): boolean {
 async function main(): Promise<number> {
   const o = options();
   ensureBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'lwsync-bench-daemon-'));
+  const dir = o.reuse ?? mkdtempSync(join(tmpdir(), 'lwsync-bench-daemon-'));
+  if (o.reuse !== undefined && !existsSync(join(o.reuse, 'emu')))
+    throw new Error(`--reuse ${o.reuse}: not a folder an earlier run kept (no emu/ in it)`);
   const local = join(dir, 'local');
   const stateDir = join(dir, 'state');
   const daemonLog = join(dir, 'daemon.log');
@@ -530,9 +537,11 @@ async function main(): Promise<number> {
   let figures: Record<string, unknown> | null = null;
   const daemonArgs = ['--config', join(dir, 'daemon.toml')];
   try {
-    say(`building ${o.folders} folders × ${o.files} files under ${local}`);
-    buildTree(local, o.folders, o.files);
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    if (o.reuse === undefined) {
+      say(`building ${o.folders} folders × ${o.files} files under ${local}`);
+      buildTree(local, o.folders, o.files);
+      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    }
     const started0 = await startEmulator(
       ['--rate-limit', '0', '--folder-mtime', o.folderMtime, '--data', join(dir, 'emu')],
       join(dir, 'emulator.log'),
@@ -542,22 +551,26 @@ async function main(): Promise<number> {
     const seedConfig = join(dir, 'seed.toml');
     writeConfig(seedConfig, urls, local, stateDir, ['rate_limit_per_minute = 0'], sync);
     writeConfig(join(dir, 'daemon.toml'), urls, local, stateDir, [], sync);
-    await login(seedConfig, cliLog);
-
-    say('seeding the Drive: --once with an unpaced client against the emulator at rate limit 0…');
-    const t0 = Date.now();
-    const seedCode = await runCli(
-      ['--config', seedConfig, '--once'],
-      cliLog,
-      Math.max(600, total / 10) * 1000,
-    );
-    const seedS = (Date.now() - t0) / 1000;
-    if (seedCode !== 0) throw new Error(`seeding --once exited ${seedCode}; see ${cliLog}`);
+    let seedS = NaN;
+    if (o.reuse === undefined) {
+      await login(seedConfig, cliLog);
+      say('seeding the Drive: --once with an unpaced client against the emulator at rate limit 0…');
+      const t0 = Date.now();
+      const seedCode = await runCli(
+        ['--config', seedConfig, '--once'],
+        cliLog,
+        Math.max(600, total / 10) * 1000,
+      );
+      seedS = (Date.now() - t0) / 1000;
+      if (seedCode !== 0) throw new Error(`seeding --once exited ${seedCode}; see ${cliLog}`);
+    }
     const seeded = await tree(urls);
     const remoteFiles = [...seeded.values()].filter(
       (r) => r.type === 'file' && r.path.startsWith(`${REMOTE_PATH}/`),
     );
-    say(`  seeded ${remoteFiles.length} files in ${seedS.toFixed(1)} s`);
+    say(
+      `  ${o.reuse === undefined ? `seeded ${remoteFiles.length} files in ${seedS.toFixed(1)} s` : `reused ${dir}: the Drive holds ${remoteFiles.length} files`}`,
+    );
     if (remoteFiles.length !== total)
       throw new Error(`the Drive holds ${remoteFiles.length} files, expected ${total}`);
     const other = await loginTestUser({ urls });
@@ -778,7 +791,7 @@ async function main(): Promise<number> {
         'tree',
         `${o.folders} folders × ${o.files} files = ${total} files, ten folders to a parent; emulator --folder-mtime ${o.folderMtime}`,
       ],
-      ['seed (--once, no rate limit)', `${seedS.toFixed(1)} s`],
+      ['seed (--once, no rate limit)', o.reuse === undefined ? `${seedS.toFixed(1)} s` : `reused ${dir}`],
       [
         'daemon',
         `lineworks-sync --config F (default pacing${o.pollSeconds ? `, remote_poll_seconds ${o.pollSeconds}` : ''}), emulator ${budget}/min per operation; first edit ${((editsStart - daemonStart) / 1000).toFixed(0)} s after start (warm-up: ${warmLog.length} calls: ${fmtOps(byOperation(warmLog), 1, 0)})`,

@@ -8,6 +8,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { PairConfig } from '../config/types.js';
 import { IGNORE_FILE, loadIgnore, MARKER_NAME, TEMP_PREFIX, type IgnoreRules } from '../scan/index.js';
+import { partitionTree } from './watch-partition.js';
 
 export type WatchEventKind = 'add' | 'addDir' | 'change' | 'unlink' | 'unlinkDir';
 
@@ -39,19 +40,34 @@ function baseName(rel: string): string {
 }
 
 /**
- * True when a watcher should not even look at `rel`. Without stats (chokidar asks first without
- * them) the path is checked as a file, so a folder-only pattern (`build/`) is applied once the
+ * True when a watcher should not even look at `rel`. Without its kind (chokidar asks first without
+ * stats) the path is checked as a file, so a folder-only pattern (`build/`) is applied once the
  * stats are known.
  */
-export function watchIgnores(rules: IgnoreRules, rel: string, stats?: Stats): boolean {
+export function watchIgnores(rules: IgnoreRules, rel: string, isFolder?: boolean): boolean {
   if (rel === '' || rel.startsWith('..')) return false;
   const name = baseName(rel);
   if (name.startsWith(TEMP_PREFIX)) return true;
   if (rel === MARKER_NAME) return true;
-  return rules.ignores(rel, stats?.isDirectory() ? 'folder' : 'file');
+  return rules.ignores(rel, isFolder ? 'folder' : 'file');
 }
 
-export function watchPair(pair: PairConfig, handlers: WatchHandlers): PairWatcher {
+/** Resolves when `w` is ready or `closed` settles, whichever comes first. */
+function readyOrClosed(w: FSWatcher, closed: Promise<void>): Promise<void> {
+  return Promise.race([new Promise<void>((resolve) => w.once('ready', () => resolve())), closed]);
+}
+
+/**
+ * Watches `pair.local` with one chokidar watcher per piece of the tree (watch-partition.ts),
+ * started one after another; `onReady` once the last is ready. A piece's watcher leaves out the
+ * pieces beneath it; when a piece's root is renamed or removed, its watcher (and those beneath) is
+ * closed and the watcher above takes the folder over as chokidar does any new folder.
+ */
+export function watchPair(
+  pair: Pick<PairConfig, 'local' | 'ignore'>,
+  handlers: WatchHandlers,
+  opts: { pieceWeight?: number } = {},
+): PairWatcher {
   const root = pair.local;
   let rules = loadIgnore(root, pair.ignore);
   const reloadRules = (): void => {
@@ -61,17 +77,27 @@ export function watchPair(pair: PairConfig, handlers: WatchHandlers): PairWatche
       // an unreadable .lwsyncignore: keep the previous rules; the pass reports the problem
     }
   };
-  const w: FSWatcher = watch(root, {
-    ignoreInitial: true,
-    followSymlinks: false,
-    persistent: true,
-    // `atomic` would hide editor swap files from us and delay unlinks; our quiet time does that job
-    atomic: false,
-    // chokidar watches folders only: a watch per file would cost ~15 kB each (100,000 files: 1.5 GB
-    // and as many inotify watches); a folder's watch reports its files' changes as raw events below
-    ignored: (abs: string, stats?: Stats) =>
-      watchIgnores(rules, relativeTo(root, abs), stats) || (stats !== undefined && !stats.isDirectory()),
-  });
+  const order = partitionTree(root, (rel) => watchIgnores(rules, rel, true), opts.pieceWeight).map((rel) =>
+    rel === '' ? root : join(root, rel),
+  );
+  /** The pieces' roots (absolute), started or not; a dropped piece leaves this set. */
+  const pieceRoots = new Set(order);
+  const started = new Map<string, FSWatcher>();
+  let closeAll!: () => void;
+  const closed = new Promise<void>((resolve) => (closeAll = resolve));
+  let isClosed = false;
+
+  const dropPiece = (abs: string): void => {
+    const under = abs + sep;
+    for (const r of [...pieceRoots]) {
+      if (r !== abs && !r.startsWith(under)) continue;
+      pieceRoots.delete(r);
+      const w = started.get(r);
+      started.delete(r);
+      void w?.close().catch(() => undefined);
+    }
+  };
+
   const on =
     (kind: WatchEventKind) =>
     (abs: string): void => {
@@ -84,30 +110,68 @@ export function watchPair(pair: PairConfig, handlers: WatchHandlers): PairWatche
         handlers.onRulesChanged?.();
       }
     };
-  // a folder's inotify watch names the child that was created, written, renamed or removed;
-  // folders themselves come through addDir/unlinkDir
-  w.on('raw', (event: string, name: unknown, details: unknown) => {
-    const dir = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-    if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
-    const abs = join(dir, name);
-    if (abs === dir) return;
-    const rel = relativeTo(root, abs);
-    if (rel === '' || rel.startsWith('..') || watchIgnores(rules, rel)) return;
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(abs);
-    } catch {
-      st = undefined; // gone: a removal or a rename away
+
+  const watchPiece = (own: string): FSWatcher => {
+    const w: FSWatcher = watch(own, {
+      ignoreInitial: true,
+      followSymlinks: false,
+      persistent: true,
+      // `atomic` would hide editor swap files from us and delay unlinks; our quiet time does that job
+      atomic: false,
+      // chokidar watches folders only: a watch per file would cost ~15 kB each (100,000 files: 1.5 GB
+      // and as many inotify watches); a folder's watch reports its files' changes as raw events below
+      ignored: (abs: string, stats?: Stats) =>
+        (abs !== own && pieceRoots.has(abs)) ||
+        watchIgnores(rules, relativeTo(root, abs), stats?.isDirectory()) ||
+        (stats !== undefined && !stats.isDirectory()),
+    });
+    // a folder's inotify watch names the child that was created, written, renamed or removed;
+    // folders themselves come through addDir/unlinkDir
+    w.on('raw', (event: string, name: unknown, details: unknown) => {
+      const dir = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+      if (typeof name !== 'string' || name === '' || typeof dir !== 'string') return;
+      const abs = join(dir, name);
+      if (abs === dir) return;
+      const rel = relativeTo(root, abs);
+      if (rel === '' || rel.startsWith('..') || watchIgnores(rules, rel)) return;
+      // a piece's root came or went under this watcher: its own watcher is stale; this one takes over
+      if (event === 'rename' && abs !== own && pieceRoots.has(abs)) dropPiece(abs);
+      let st: Stats | undefined;
+      try {
+        st = lstatSync(abs);
+      } catch {
+        st = undefined; // gone: a removal or a rename away
+      }
+      if (st?.isDirectory()) return;
+      on(event === 'rename' ? (st ? 'add' : 'unlink') : 'change')(abs);
+    });
+    w.on('add', on('add'));
+    w.on('addDir', on('addDir'));
+    w.on('change', on('change'));
+    w.on('unlink', on('unlink'));
+    w.on('unlinkDir', on('unlinkDir'));
+    w.on('error', (err: unknown) => handlers.onError(err as NodeJS.ErrnoException));
+    return w;
+  };
+
+  void (async () => {
+    for (const abs of order) {
+      if (isClosed) return;
+      if (!pieceRoots.has(abs)) continue;
+      const w = watchPiece(abs);
+      started.set(abs, w);
+      await readyOrClosed(w, closed);
     }
-    if (st?.isDirectory()) return;
-    on(event === 'rename' ? (st ? 'add' : 'unlink') : 'change')(abs);
-  });
-  w.on('add', on('add'));
-  w.on('addDir', on('addDir'));
-  w.on('change', on('change'));
-  w.on('unlink', on('unlink'));
-  w.on('unlinkDir', on('unlinkDir'));
-  w.on('error', (err: unknown) => handlers.onError(err as NodeJS.ErrnoException));
-  w.on('ready', () => handlers.onReady());
-  return { close: () => w.close() };
+    if (!isClosed) handlers.onReady();
+  })();
+
+  return {
+    close: async () => {
+      isClosed = true;
+      closeAll();
+      const all = [...started.values()];
+      started.clear();
+      await Promise.all(all.map((w) => w.close()));
+    },
+  };
 }
